@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from aso.core.models import AccessLog, Job, User
+
+
+@admin.register(User)
+class PlatformUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Platform", {"fields": ("agency", "preferred_language")}))
+    list_display = ("username", "email", "first_name", "last_name", "agency", "is_active")
+    list_filter = ("groups", "agency", "is_active")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ("occurred_at", "user", "action", "subject_type", "subject_id", "subject_count")
+    list_filter = ("action", "subject_type")
+    readonly_fields = [f.name for f in AccessLog._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("pk", "kind", "status", "progress", "created_by", "created_at", "finished_at")
+    list_filter = ("kind", "status")
+    readonly_fields = [f.name for f in Job._meta.fields]

@@ -1,0 +1,66 @@
+"""The fast write path for large batches: PostgreSQL COPY, or batched inserts elsewhere.
+
+Bulk writes bypass model `save()` and therefore simple-history: callers that need provenance record it on
+the rows themselves (a load id) or write history rows explicitly. Use for seeding and file loads only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db import connection, models
+
+BATCH = 5000
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, dt.date | dt.datetime | int | float | str):
+        return value
+    return str(value)
+
+
+def bulk_insert(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert rows (tuples in `fields` order) into the model's table; returns how many were written.
+
+    `fields` are model field names; foreign keys are given as ids under their field name (`member` ->
+    member id). JSON fields must be given as JSON text.
+    """
+    columns = [model._meta.get_field(name).column for name in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
+    written = 0
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([_copy_value(v) for v in row])
+                written += 1
+        return written
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(iterator, BATCH)):
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
+def reset_sequence(model: type[models.Model]) -> None:
+    """After inserting explicit ids, move the id sequence past them (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(sql)

@@ -1,0 +1,143 @@
+"""The roles of the platform, defined once (DESIGN.md section 1) and synced to Django groups.
+
+A role is a Django group named by its code, holding model-level *capability* permissions. What a user
+sees of the objects those capabilities touch is decided by the selectors of each app (their organization,
+their region, their agency), never by these permissions alone. Access is denied by default: a permission
+missing here is a capability the role does not have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    staff: bool  # works for the ASO (as opposed to a provider or an agency)
+    description: str
+    permissions: tuple[str, ...]
+
+
+PROVIDER_STAFF_PERMS = (
+    "members.check_eligibility",
+    "authorizations.submit_registration",
+    "authorizations.submit_prior_auth",
+)
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        "provider_staff",
+        "Provider staff",
+        staff=False,
+        description="Checks eligibility, registers outpatient services, requests prior authorization.",
+        permissions=PROVIDER_STAFF_PERMS,
+    ),
+    Role(
+        "provider_admin",
+        "Provider administrator",
+        staff=False,
+        description="Everything provider staff do, and manages its organization's staff accounts.",
+        permissions=(*PROVIDER_STAFF_PERMS, "providers.manage_own_staff"),
+    ),
+    Role(
+        "care_manager",
+        "Care manager",
+        staff=True,
+        description="Takes phone requests and reviews inpatient, intermediate and residential care.",
+        permissions=(
+            "members.view_member_data",
+            "members.check_eligibility",
+            "providers.view_all_providers",
+            "authorizations.view_all_requests",
+            "authorizations.review_request",
+            "authorizations.submit_prior_auth",
+        ),
+    ),
+    Role(
+        "physician_advisor",
+        "Physician advisor",
+        staff=True,
+        description="Decides medical necessity: the only role that may deny or partially approve.",
+        permissions=(
+            "members.view_member_data",
+            "members.check_eligibility",
+            "providers.view_all_providers",
+            "authorizations.view_all_requests",
+            "authorizations.review_request",
+            "authorizations.decide_adverse",
+            "authorizations.decide_appeal",
+        ),
+    ),
+    Role(
+        "icm",
+        "Intensive care manager",
+        staff=True,
+        description="Works a caseload of the most vulnerable members.",
+        permissions=(
+            "members.view_member_data",
+            "members.check_eligibility",
+            "providers.view_all_providers",
+            "authorizations.view_all_requests",
+        ),
+    ),
+    Role(
+        "clinical_supervisor",
+        "Clinical supervisor",
+        staff=True,
+        description="Runs the queues, reassigns reviews, assigns ICMs, watches turnaround.",
+        permissions=(
+            "members.view_member_data",
+            "members.check_eligibility",
+            "providers.view_all_providers",
+            "authorizations.view_all_requests",
+            "authorizations.review_request",
+            "authorizations.manage_queue",
+            "authorizations.view_pa_metrics",
+        ),
+    ),
+    Role(
+        "network_manager",
+        "Regional network manager",
+        staff=True,
+        description="Reads PAR scorecards for the providers of its region.",
+        permissions=("par.view_scorecards",),
+    ),
+    Role(
+        "network_ops",
+        "Network operations",
+        staff=True,
+        description="Maintains the provider file and runs provider-file imports.",
+        permissions=("providers.view_all_providers", "providers.manage_provider_file"),
+    ),
+    Role(
+        "data_ops",
+        "Data operations",
+        staff=True,
+        description="Runs eligibility and claims loads and watches jobs.",
+        permissions=(
+            "members.load_eligibility",
+            "par.load_claims",
+            "par.run_par",
+            "core.view_all_jobs",
+        ),
+    ),
+    Role(
+        "agency_viewer",
+        "State agency viewer",
+        staff=False,
+        description="Exports oversight spreadsheets for its agency's population.",
+        permissions=("core.export_oversight",),
+    ),
+    Role(
+        "admin",
+        "System administrator",
+        staff=True,
+        description="Users, roles and reference data.",
+        permissions=("core.view_all_jobs", "core.view_access_log", "providers.view_all_providers"),
+    ),
+)
+
+ROLE_CODES: tuple[str, ...] = tuple(role.code for role in ROLES)
+ROLES_BY_CODE: dict[str, Role] = {role.code: role for role in ROLES}

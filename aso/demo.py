@@ -1,0 +1,51 @@
+"""Demo users: one per role, for `make demo` only (settings.DEMO_MODE). Never in production mode."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from aso.core.choices import Agency
+from aso.core.roles import ROLES
+from providers.models import Provider, ProviderStaff, Region
+
+DEMO_PASSWORD = "demo-aso-2026"
+DEMO_PREFIX = "demo_"
+
+
+def demo_username(role_code: str) -> str:
+    return f"{DEMO_PREFIX}{role_code}"
+
+
+@transaction.atomic
+def demo_users_create() -> list[tuple[str, str]]:
+    """Create (or reset) one user per role; returns (username, role label) pairs."""
+    if not settings.DEMO_MODE:
+        raise ImproperlyConfigured(
+            "Demo users exist only in demo mode (ASO_DEMO=1, never in production)."
+        )
+    User = get_user_model()
+    created = []
+    provider = Provider.objects.order_by("pk").first()
+    for role in ROLES:
+        user, _ = User.objects.get_or_create(username=demo_username(role.code))
+        user.first_name, user.last_name = "Demo", role.label
+        user.email = f"{demo_username(role.code)}@example.org"
+        user.set_password(DEMO_PASSWORD)
+        user.is_active = True
+        user.is_staff = role.code == "admin"
+        user.is_superuser = role.code == "admin"
+        user.agency = Agency.DSS if role.code == "agency_viewer" else ""
+        user.save()
+        user.groups.set([Group.objects.get(name=role.code)])
+        if role.code in {"provider_staff", "provider_admin"} and provider is not None:
+            ProviderStaff.objects.update_or_create(
+                user=user, provider=provider, defaults={"is_admin": role.code == "provider_admin"}
+            )
+        if role.code == "network_manager":
+            Region.objects.filter(code__in=["R2", "R4"]).update(network_manager=user)
+        created.append((user.username, role.label))
+    return created
