@@ -22,6 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 
 
+def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
+    """Fast password hashing in tests: the real hasher costs a third of a second per user."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _ensure_reference_data() -> None:
     if not LevelOfCare.objects.exists():
         load_all()
