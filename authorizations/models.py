@@ -353,3 +353,19 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return f"Episode {self.pk}"
+
+
+class NumberSequence(models.Model):
+    """The last number handed out per prefix and year (see authorizations.numbers)."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="number_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.year}: {self.last}"

@@ -1,0 +1,52 @@
+"""Human-friendly numbers with a check character, for requests and authorizations.
+
+A number is a prefix, the year, a zero-padded sequence and a check character (ISO 7064 MOD 37,36 over the
+digits and letters), e.g. `A26-0004217-K`. The check character catches a mistyped or swapped character when
+a provider reads an authorization number over the phone or keys it into a claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def check_character(body: str) -> str:
+    """ISO 7064 MOD 37,36 check character over the alphanumeric characters of `body`."""
+    product = 36
+    for char in body.upper():
+        if char not in ALPHABET:
+            continue
+        total = (product % 37 + ALPHABET.index(char)) % 36 or 36
+        product = total * 2
+    return ALPHABET[(37 - product % 37) % 36]
+
+
+def is_valid_number(number: str) -> bool:
+    body, _, check = number.rpartition("-")
+    return bool(body) and len(check) == 1 and check_character(body) == check.upper()
+
+
+def format_number(prefix: str, year: int, sequence: int) -> str:
+    body = f"{prefix}{year % 100:02d}-{sequence:07d}"
+    return f"{body}-{check_character(body)}"
+
+
+def next_number(prefix: str, *, on: dt.date) -> str:
+    """The next number for `prefix` ("R" requests, "A" authorizations) in the year of `on`.
+
+    Sequences are rows of `authorizations_numbersequence`, incremented under a row lock so two
+    submissions at the same moment never share a number.
+    """
+    from authorizations.models import NumberSequence
+
+    with transaction.atomic():
+        sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
+            prefix=prefix, year=on.year
+        )
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return format_number(prefix, on.year, sequence.last)
