@@ -17,8 +17,10 @@ def baseline_raw_write(rows: int) -> Measurement:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE bench_floor (id bigint, medicaid_id varchar(9), last_name varchar(60),"
-                       " first_name varchar(60), birth_date date)")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_floor (id bigint, medicaid_id varchar(9), last_name varchar(60),"
+            " first_name varchar(60), birth_date date)"
+        )
         with timed() as t:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy("COPY bench_floor FROM STDIN") as copy:
@@ -29,7 +31,11 @@ def baseline_raw_write(rows: int) -> Measurement:
                 cursor.executemany("INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s)", batch)
         cursor.execute("DROP TABLE bench_floor")
     kind = "COPY" if connection.vendor == "postgresql" else "executemany"
-    return Measurement(label=f"raw {kind} of {rows:,} member-shaped rows, unindexed table", seconds=t["seconds"], rows=rows)
+    return Measurement(
+        label=f"raw {kind} of {rows:,} member-shaped rows, unindexed table",
+        seconds=t["seconds"],
+        rows=rows,
+    )
 
 
 def main() -> None:
@@ -38,19 +44,44 @@ def main() -> None:
 
     out = io.StringIO()
     with timed() as t:
-        call_command("seed_demo", "--scale", "ct", "--seed", "2026", "--today", "2026-11-01", "--no-users", stdout=out)
+        call_command(
+            "seed_demo",
+            "--scale",
+            "ct",
+            "--seed",
+            "2026",
+            "--today",
+            "2026-11-01",
+            "--no-users",
+            stdout=out,
+        )
     print(out.getvalue())
     from members.models import EligibilitySpan, Member
     from providers.models import Provider, Site
 
-    counts = {"members": Member.objects.count(), "spans": EligibilitySpan.objects.count(),
-              "providers": Provider.objects.count(), "sites": Site.objects.count()}
-    figure = Measurement(label="seed_demo --scale ct", seconds=t["seconds"], peak_rss_mb=peak_rss_mb(),
-                         rows=counts["members"] + counts["spans"], note=", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    counts = {
+        "members": Member.objects.count(),
+        "spans": EligibilitySpan.objects.count(),
+        "providers": Provider.objects.count(),
+        "sites": Site.objects.count(),
+    }
+    figure = Measurement(
+        label="seed_demo --scale ct",
+        seconds=t["seconds"],
+        peak_rss_mb=peak_rss_mb(),
+        rows=counts["members"] + counts["spans"],
+        note=", ".join(f"{k} {v:,}" for k, v in counts.items()),
+    )
     baseline = baseline_raw_write(counts["members"])
-    Result(name=f"seed_ct_{database_vendor()}", title=f"Connecticut-scale seed ({database_vendor()})",
-           target="under 600 s", database=database_vendor(), figure=figure, baselines=[baseline],
-           extra={"log": out.getvalue().splitlines()[-12:]}).write()
+    Result(
+        name=f"seed_ct_{database_vendor()}",
+        title=f"Connecticut-scale seed ({database_vendor()})",
+        target="under 600 s",
+        database=database_vendor(),
+        figure=figure,
+        baselines=[baseline],
+        extra={"log": out.getvalue().splitlines()[-12:]},
+    ).write()
 
 
 if __name__ == "__main__":

@@ -83,7 +83,9 @@ def machine_description() -> str:
         pass
     pg = ""
     try:
-        pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+        pg = subprocess.run(
+            ["psql", "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
     except OSError:
         pass
     return f"{cpus} cores, {mem}, {platform.platform()}, Python {platform.python_version()}, {pg}"

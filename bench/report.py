@@ -13,7 +13,9 @@ def fmt(seconds: float) -> str:
 
 
 def main() -> None:
-    results = [json.loads(p.read_text()) for p in sorted((ROOT / "bench" / "results").glob("*.json"))]
+    results = [
+        json.loads(p.read_text()) for p in sorted((ROOT / "bench" / "results").glob("*.json"))
+    ]
     lines = [
         "# Benchmarks",
         "",
@@ -28,10 +30,18 @@ def main() -> None:
         fig = r["figure"]
         base = r["baselines"][0] if r["baselines"] else None
         ratio = f"{fig['seconds'] / base['seconds']:.1f}x" if base and base["seconds"] else ""
-        lines.append(f"| {r['title']} | {r['database']} | {fmt(fig['seconds'])} | "
-                     f"{fmt(base['seconds']) if base else ''} | {ratio} | {r['target']} | {r['measured_at']} |")
+        lines.append(
+            f"| {r['title']} | {r['database']} | {fmt(fig['seconds'])} | "
+            f"{fmt(base['seconds']) if base else ''} | {ratio} | {r['target']} | {r['measured_at']} |"
+        )
     for r in results:
-        lines += ["", f"## {r['title']}", "", f"- Machine: {r['machine']}", f"- Target: {r['target']}"]
+        lines += [
+            "",
+            f"## {r['title']}",
+            "",
+            f"- Machine: {r['machine']}",
+            f"- Target: {r['target']}",
+        ]
         for m in [r["figure"], *r["baselines"]]:
             extra = []
             if m.get("rows"):
@@ -40,7 +50,10 @@ def main() -> None:
                 extra.append(f"peak RSS {m['peak_rss_mb']:,.0f} MB")
             if m.get("note"):
                 extra.append(m["note"])
-            lines.append(f"- {m['label']}: **{fmt(m['seconds'])}**" + (f" ({'; '.join(extra)})" if extra else ""))
+            lines.append(
+                f"- {m['label']}: **{fmt(m['seconds'])}**"
+                + (f" ({'; '.join(extra)})" if extra else "")
+            )
         for key, value in r.get("extra", {}).items():
             if isinstance(value, list):
                 lines.append(f"- {key}:")
