@@ -1,0 +1,1 @@
+"""Writes of utilization management, one module per capability (registration, review, appeals, ...)."""
