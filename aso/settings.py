@@ -164,7 +164,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
 # them must not lock everyone out. (axes.W006 warns about the address; silenced for this reason.)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False  # failures are forgotten after the second factor (accounts.mfa)
 AXES_LOCKOUT_CALLABLE = "aso.core.accounts.views.lockout_response"
 AXES_VERBOSE = False
 # Failed attempts keep the request's GET and POST data: never the secrets typed in.

@@ -16,6 +16,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -127,9 +128,11 @@ def code_check(*, user: Any, code: str) -> CodeCheck:
 
 
 def session_mark_verified(request: HttpRequest, device: Any) -> None:
-    """The session passed the second factor: a new session key, and the device that verified it."""
+    """The session passed the second factor: a new session key, the device that verified it, and
+    the account's failed attempts forgotten (only now: a right password alone clears nothing)."""
     request.session.cycle_key()
     request.session[MFA_DEVICE] = device.persistent_id
+    axes_reset(username=request.user.get_username())
 
 
 @transaction.atomic
