@@ -4,7 +4,8 @@ object and another's; API operations with a session (after MFA) and with a token
 The expected answers live in `tests/<app>/matrix.py` (ENTRIES for pages, API_ENTRIES for operations of the
 OpenAPI schema); a page or operation without an entry fails. Answers that show member data must write an
 AccessLog row (`member_data=True`), and a successful answer showing a world member's identifiers under an
-entry without that flag fails. Each role's calls run in a savepoint that is rolled back, so one role's
+entry without that flag fails. Every page's markup must work under the strict Content Security Policy (no
+inline script, style or event handler). Each role's calls run in a savepoint that is rolled back, so one role's
 writes never change what the next role sees.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from typing import Any
 
 import pytest
@@ -124,6 +126,27 @@ def _member_data_problems(
     return []
 
 
+TAG = re.compile(r"<[a-zA-Z][^>]*>")
+INLINE = {
+    "an inline <script>": re.compile(r"^<script\b(?![^>]*\bsrc=)(?![^>]*application/json)"),
+    "a <style> element": re.compile(r"^<style\b"),
+    "a style attribute": re.compile(r"\sstyle\s*="),
+    "an on* event handler attribute": re.compile(r"\son[a-z]+\s*="),
+    "a javascript: URL": re.compile(r"=\s*[\"']?\s*javascript:", re.IGNORECASE),
+}
+
+
+def _csp_problems(label: str, response: HttpResponse) -> list[str]:
+    """The page must work under the strict CSP: no inline script, style or event handler."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    for tag in TAG.findall(_body(response)):
+        for what, pattern in INLINE.items():
+            if pattern.search(tag):
+                return [f"{label}: {what}, refused by the Content Security Policy: {tag[:120]}"]
+    return []
+
+
 def _check(world: World, entry: Entry, key: str, role: str, auth: str) -> list[str]:
     """Call the entry as `role` (own organization's object, then another's); what went wrong."""
     problems: list[str] = []
@@ -142,6 +165,7 @@ def _check(world: World, entry: Entry, key: str, role: str, auth: str) -> list[s
         elif 200 <= response.status_code < 300:
             logged = user is not None and AccessLog.objects.filter(user=user).count() > before
             problems += _member_data_problems(label, entry, response, world, logged)
+            problems += _csp_problems(label, response)
         if entry.other_url is not None and role in SCOPED_ROLES:
             other = _call(client, entry, entry.other_url(world), world).status_code
             if other != 404:
