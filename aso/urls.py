@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from aso import views
 from aso.core.accounts import views as account_views
 
+handler404 = "aso.views.not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
