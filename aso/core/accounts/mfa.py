@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,7 @@ def _check_totp(device: TOTPDevice, code: str) -> CodeCheck:
 
 def code_check(*, user: Any, code: str) -> CodeCheck:
     """Check a six-digit authenticator code, or else a single-use recovery code (used up on success)."""
-    code = "".join(code.split())
+    code = "".join(code.split()).replace("-", "")
     device = authenticator_for(user)
     if device is None:
         return CodeCheck(error=WRONG_CODE)
@@ -140,9 +141,19 @@ def recovery_codes_issue(*, user: Any) -> list[str]:
     """Replace the user's recovery codes with `MFA_RECOVERY_CODES` new single-use ones."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(settings.MFA_RECOVERY_CODES)]
+    codes = [_recovery_code() for _ in range(settings.MFA_RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
+    return [format_recovery_code(code) for code in codes]
+
+
+def _recovery_code() -> str:
+    """80 random bits in 16 base32 letters (the longest django-otp stores)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode().lower()
+
+
+def format_recovery_code(code: str) -> str:
+    """abcd-efgh-ijkl-mnop: easier to copy by hand; dashes and spaces are ignored when typed."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def recovery_codes_left(user: Any) -> int:
