@@ -34,9 +34,6 @@ def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The sign-in apps' tables are created straight from their models: replaying their migration
-    # history costs 1.5 s of CPU per test database, and nothing of ours depends on it.
-    settings.MIGRATION_MODULES = {"axes": None, "otp_totp": None, "otp_static": None}
 
 
 def _ensure_reference_data() -> None:
