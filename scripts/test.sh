@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test run: lint, layering, types, the suite on SQLite, the suite on a throwaway PostgreSQL,
-# and the Celery tests through a real worker with Redis. Services are started on free loopback ports and
+# The whole test run: lint, layering, types, the suite on SQLite (with the browser journeys, chromium),
+# the suite on a throwaway PostgreSQL, and the Celery tests through a real worker with Redis. Services are started on free loopback ports and
 # stopped afterwards, even on failure. Where PostgreSQL or Redis is missing, that part is skipped loudly,
 # except with CI=true, where a missing service fails the run.
 set -uo pipefail

@@ -30,10 +30,17 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
-    """Fast password hashing in tests: the real hasher costs a third of a second per user."""
+    """Fast password hashing in tests: the real hasher costs a third of a second per user.
+
+    Hypothesis runs without its per-example deadline: a deadline is a timed assertion, and a busy CI
+    machine would fail it for nothing.
+    """
     from django.conf import settings
+    from hypothesis import settings as hypothesis_settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hypothesis_settings.register_profile("aso", deadline=None)
+    hypothesis_settings.load_profile("aso")
 
 
 def _ensure_reference_data() -> None:
