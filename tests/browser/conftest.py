@@ -27,6 +27,7 @@ TIMEOUT_MS = 10_000
 REFUSED = re.compile(r"Content Security Policy|Refused to", re.IGNORECASE)
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     here = Path(__file__).parent
     for item in items:
