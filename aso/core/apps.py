@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform core"
     navigation = (
         NavItem("Background jobs", "core:job_list", order=90),
-        NavItem("Administration", "admin:index", roles=("admin",), order=95),
+        NavItem("Administration", "admin:index", roles=("admin",), order=95, staff_site=True),
     )
 
     def ready(self) -> None:
