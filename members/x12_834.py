@@ -1011,13 +1011,22 @@ def _dates(begin_code: str, end_code: str, begin: date | None, end: date | None)
 
 def _check_enrollee(enrollee: Enrollee834) -> None:
     """Refuse values the 834 cannot carry (ValueError): no id or last name, unknown codes,
-    delimiter characters inside a value."""
+    values longer than the 005010X220A1 element allows, delimiter characters inside a value."""
     if not enrollee.medicaid_id or not enrollee.last_name.strip():
         raise ValueError("an enrollee needs a medicaid_id and a last_name")
     if enrollee.maintenance not in INS_MAINTENANCE:
         raise ValueError(f"maintenance {enrollee.maintenance!r} is not an INS03 code")
     if enrollee.sex and enrollee.sex not in SEX_CODES:
         raise ValueError(f"sex {enrollee.sex!r} is not M, F or U")
+    for element, value, longest in (
+        ("REF02 member id", enrollee.medicaid_id, 50),
+        ("NM103 last name", enrollee.last_name, 60),
+        ("NM104 first name", enrollee.first_name, 35),
+        ("NM105 middle name", enrollee.middle_name, 25),
+        ("HD04 plan code", enrollee.plan_code, 50),
+    ):
+        if len(value) > longest:
+            raise ValueError(f"{element} is {len(value)} characters; the 834 allows {longest}")
     for value in (
         enrollee.medicaid_id,
         enrollee.last_name,

@@ -657,7 +657,7 @@ def enrollees(draw: st.DrawFn) -> Enrollee834:
         medicaid_id=draw(st.text("0123456789ABCDEFGHJKLMNPRSTUVWXYZ", min_size=1, max_size=12)),
         last_name=draw(NAME.filter(bool)),
         first_name=draw(NAME),
-        middle_name=draw(NAME),
+        middle_name=draw(NAME.map(lambda name: name[:25].strip())),
         birth_date=birth,
         sex=draw(st.sampled_from("MFU")) if birth else "",
         plan_code=draw(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", max_size=20)),
@@ -685,6 +685,14 @@ def test_property_written_files_pass_pyx12(people: list[Enrollee834]) -> None:
         path = Path(folder) / "written.834"
         path.write_text(written(*people))
         assert validate_834(path) == []
+
+
+def test_writer_refuses_values_longer_than_the_element_allows() -> None:
+    with pytest.raises(ValueError, match="NM105 middle name is 26 characters; the 834 allows 25"):
+        written(enrollee(middle_name="M" * 26))
+    with pytest.raises(ValueError, match="NM103 last name is 61 characters"):
+        written(enrollee(last_name="L" * 61))
+    assert "NM1*IL*1*DOE*JANE*" + "M" * 25 in written(enrollee(middle_name="M" * 25))
 
 
 # --------------------------------------------------------------------------------------------
