@@ -23,6 +23,9 @@ TERMINATION_REASON_REQUIRED = "Give the reason for the termination."
 ALREADY_TERMINATED = "This provider is already terminated (since {date})."
 AGE_RANGE_REVERSED = "The minimum age {low} is above the maximum age {high}."
 END_BEFORE_START = "The end date {end} is before the start date {start}."
+AFTER_PROVIDER_END = (
+    "The offering would start on {start}, after the provider's last day in the network ({end})."
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,24 @@ def offering_conflict(new: OfferingSpan, others: Iterable[OfferingSpan]) -> str 
 
 
 def offering_refusals(
-    *, min_age: int, max_age: int, start: dt.date, end: dt.date | None
+    *,
+    min_age: int,
+    max_age: int,
+    start: dt.date,
+    end: dt.date | None,
+    provider_end: dt.date | None = None,
 ) -> tuple[str, ...]:
-    """Every reason an offering's own values are inconsistent (empty when they are fine)."""
+    """Every reason an offering's own values are inconsistent (empty when they are fine); an offering
+    cannot start after its provider's last day in the network."""
     refusals = []
     if min_age > max_age:
         refusals.append(AGE_RANGE_REVERSED.format(low=min_age, high=max_age))
     if end is not None and end < start:
         refusals.append(END_BEFORE_START.format(end=end.isoformat(), start=start.isoformat()))
+    if provider_end is not None and start > provider_end:
+        refusals.append(
+            AFTER_PROVIDER_END.format(start=start.isoformat(), end=provider_end.isoformat())
+        )
     return tuple(refusals)
 
 

@@ -2,7 +2,9 @@
 
 Every service runs in one transaction, validates with `full_clean()`, and saves through the ORM so
 django-simple-history records the acting user and a change reason (the history rows are the audit trail
-of the provider file). Bulk writes by the file import live in `providers.imports.apply`.
+of the provider file). Services that write the provider file take the provider-file lock first
+(`providers.locks`), so an import never plans on a state that changes under it. Bulk writes by the file
+import live in `providers.imports.apply`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from providers.choices import ProviderStatus
+from providers.locks import provider_file_write
 from providers.models import LevelOfCare, Provider, ProviderStaff, ServiceOffering, Site
 from providers.permissions import NOT_YOUR_STAFF, can_manage_staff, staff_groups_create
 from providers.rules import (
@@ -70,7 +73,7 @@ def _save(obj: models.Model, *, acting_user: Any, reason: str) -> None:
     obj.save()
 
 
-@transaction.atomic
+@provider_file_write
 def provider_create(*, acting_user: Any, reason: str = "Added", **fields: Any) -> Provider:
     """Add a provider organization, with its staff group (guardian) created in the same transaction."""
     provider = Provider(**fields)
@@ -79,7 +82,7 @@ def provider_create(*, acting_user: Any, reason: str = "Added", **fields: Any) -
     return provider
 
 
-@transaction.atomic
+@provider_file_write
 def provider_update(*, acting_user: Any, provider: Provider, **fields: Any) -> Provider:
     """Change a provider's file fields. Terminations go through `provider_terminate` (date and reason)."""
     unknown = set(fields) - set(PROVIDER_EDITABLE)
@@ -91,15 +94,16 @@ def provider_update(*, acting_user: Any, provider: Provider, **fields: Any) -> P
     ):
         raise ValidationError({"status": STATUS_TERMINATED_BY_EDIT})
     locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    was_terminated = locked.status == ProviderStatus.TERMINATED
     for name, value in fields.items():
         setattr(locked, name, value)
-    if locked.status != ProviderStatus.TERMINATED:
+    if was_terminated and locked.status != ProviderStatus.TERMINATED:  # reinstated
         locked.termination_date, locked.termination_reason = None, ""
     _save(locked, acting_user=acting_user, reason="Edited")
     return locked
 
 
-@transaction.atomic
+@provider_file_write
 def provider_terminate(
     *, acting_user: Any, provider: Provider, date: dt.date, reason: str
 ) -> Provider:
@@ -132,7 +136,7 @@ def provider_terminate(
     return locked
 
 
-@transaction.atomic
+@provider_file_write
 def site_update(*, acting_user: Any, site: Site, **fields: Any) -> Site:
     """Change a site; its region follows its town."""
     unknown = set(fields) - set(SITE_EDITABLE)
@@ -163,6 +167,7 @@ def _check_offering(offering: ServiceOffering) -> None:
         max_age=offering.max_age,
         start=offering.effective_from,
         end=offering.effective_to,
+        provider_end=offering.site.provider.termination_date,
     )
     if refusals:
         raise ValidationError(list(refusals))
@@ -177,7 +182,7 @@ def _check_offering(offering: ServiceOffering) -> None:
         raise ValidationError(conflict)
 
 
-@transaction.atomic
+@provider_file_write
 def offering_add(
     *,
     acting_user: Any,
@@ -203,7 +208,7 @@ def offering_add(
     return offering
 
 
-@transaction.atomic
+@provider_file_write
 def offering_update(
     *,
     acting_user: Any,

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from providers.choices import ChangeAction, ChangeEntity, ProviderStatus
@@ -178,8 +178,25 @@ def show(value: Any) -> str:
     return str(value)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(facts: Any) -> tuple[str, ...]:
+    kind = type(facts)
+    if kind not in _FIELD_NAMES:
+        _FIELD_NAMES[kind] = tuple(f.name for f in fields(facts))
+    return _FIELD_NAMES[kind]
+
+
+def _values(facts: Any) -> dict[str, Any]:
+    """A dataclass's fields as a dict (flat: faster than dataclasses.asdict)."""
+    return {name: getattr(facts, name) for name in _names(facts)}
+
+
 def _differences(old: Any, new: Any) -> list[str]:
-    return [f.name for f in fields(old) if getattr(old, f.name) != getattr(new, f.name)]
+    if old == new:
+        return []
+    return [name for name in _names(old) if getattr(old, name) != getattr(new, name)]
 
 
 class _Planner:
@@ -276,9 +293,14 @@ class _Planner:
         site = self.snap.sites.get((provider_id, s.site_number)) if provider_id else None
         existing = self.snap.offerings.get((site.id, o.level_id), []) if site else []
         match = match_offering(existing, o)
+        others = [c for c in existing if c is not match]
+        wanted = OfferingSpan(o.start, o.end, "")
+        if not any(OfferingSpan(c.facts.start, c.facts.end, "").overlaps(wanted) for c in others):
+            return "", match
+        # The rule again, with the words that name both offerings (only for the rare clash).
         place = f"{s.name} ({s.site_number})"
         new = OfferingSpan(o.start, o.end, describe_span(row.level_code, place, o.start, o.end))
-        others = [
+        labelled = [
             OfferingSpan(
                 c.facts.start,
                 c.facts.end,
@@ -286,11 +308,10 @@ class _Planner:
                 + f" (offering #{c.id})",
                 c.id,
             )
-            for c in existing
-            if c is not match
+            for c in others
         ]
-        conflict = offering_conflict(new, others)
-        return (conflict[0].upper() + conflict[1:] if conflict else ""), match
+        conflict = offering_conflict(new, labelled) or ""
+        return conflict[:1].upper() + conflict[1:], match
 
     # --- differences --------------------------------------------------------------------------
     def providers(self) -> None:
@@ -313,7 +334,7 @@ class _Planner:
                 reason = TERMINATED_IN_FILE.format(date=self.file_date) if terminated else ""
                 if reason != current.termination_reason:
                     changes["termination_reason"] = reason
-            old = {**asdict(current.facts), "termination_reason": current.termination_reason}
+            old = {**_values(current.facts), "termination_reason": current.termination_reason}
             self._changed(
                 ChangeEntity.PROVIDER,
                 key,
@@ -348,7 +369,7 @@ class _Planner:
             }
             if not current.active:
                 changes["active"] = True
-            old = {**asdict(current.facts), "active": current.active}
+            old = {**_values(current.facts), "active": current.active}
             self._changed(
                 ChangeEntity.SITE,
                 key,

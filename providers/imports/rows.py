@@ -36,6 +36,11 @@ TAXONOMY_RE = re.compile(r"^[0-9A-Z]{9}X$")
 MEDICAID_ID_RE = re.compile(r"^[0-9A-Z]{1,20}$")
 YES = {"y", "yes", "true", "1"}
 NO = {"n", "no", "false", "0", ""}
+# Computed once: TextChoices.values builds a new list on every access.
+KINDS = frozenset(ProviderKind.values)
+STATUSES = frozenset(ProviderStatus.values)
+KIND_CHOICES = ", ".join(ProviderKind.values)
+STATUS_CHOICES = ", ".join(ProviderStatus.values)
 
 
 @dataclass(frozen=True)
@@ -104,11 +109,14 @@ class Lookups:
 def parse_date(value: str) -> dt.date | None:
     """ISO dates (2026-01-31) and US dates (01/31/2026); None when it is neither."""
     value = value.strip()
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
+    try:
+        if len(value) == 10 and value[4] == "-":
+            return dt.date.fromisoformat(value)
+        month, day, year = value.split("/")
+        if len(year) == 4 and month.isdigit() and day.isdigit() and year.isdigit():
+            return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
     return None
 
 
@@ -149,9 +157,10 @@ class _Checker:
             self.reasons.append(BAD_FLAG.format(column=column, value=value))
         return value in YES
 
-    def check(self, failed: bool, message: str) -> None:
+    def check(self, failed: bool, template: str, **values: object) -> None:
+        """Record `template` (formatted only when needed: most rows are fine) when `failed`."""
         if failed:
-            self.reasons.append(message)
+            self.reasons.append(template.format(**values))
 
     def ordered(self, start: dt.date | None, end: dt.date | None, names: tuple[str, str]) -> None:
         if start and end and end < start:
@@ -166,25 +175,21 @@ def _provider(c: _Checker) -> ProviderFacts:
     medicaid_id = c.text("medicaid_id", required=True).upper()
     c.check(
         bool(medicaid_id) and not MEDICAID_ID_RE.match(medicaid_id),
-        BAD_MEDICAID_ID.format(value=medicaid_id),
+        BAD_MEDICAID_ID,
+        value=medicaid_id,
     )
     npi = c.text("npi", required=True)
-    c.check(bool(npi) and not npi_is_valid(npi), BAD_NPI.format(value=npi))
+    c.check(bool(npi) and not npi_is_valid(npi), BAD_NPI, value=npi)
     tax_id = c.text("tax_id").replace("-", "")
-    c.check(
-        bool(tax_id) and not (tax_id.isdigit() and len(tax_id) == 9),
-        BAD_TAX_ID.format(value=tax_id),
-    )
+    c.check(bool(tax_id) and not (tax_id.isdigit() and len(tax_id) == 9), BAD_TAX_ID, value=tax_id)
     kind = c.text("provider_kind", required=True).lower()
-    kinds = ", ".join(ProviderKind.values)
-    c.check(
-        bool(kind) and kind not in ProviderKind.values, BAD_KIND.format(value=kind, choices=kinds)
-    )
+    if kind and kind not in KINDS:
+        c.reasons.append(BAD_KIND.format(value=kind, choices=KIND_CHOICES))
     taxonomy = c.text("taxonomy").upper()
-    c.check(bool(taxonomy) and not TAXONOMY_RE.match(taxonomy), BAD_TAXONOMY.format(value=taxonomy))
+    c.check(bool(taxonomy) and not TAXONOMY_RE.match(taxonomy), BAD_TAXONOMY, value=taxonomy)
     status = c.text("provider_status").lower() or ProviderStatus.ACTIVE
-    statuses = ", ".join(ProviderStatus.values)
-    c.check(status not in ProviderStatus.values, BAD_STATUS.format(value=status, choices=statuses))
+    if status not in STATUSES:
+        c.reasons.append(BAD_STATUS.format(value=status, choices=STATUS_CHOICES))
     effective = c.date("provider_effective_date", required=True)
     terminated = c.date("provider_termination_date")
     c.ordered(effective, terminated, ("provider_effective_date", "provider_termination_date"))
@@ -205,9 +210,9 @@ def _provider(c: _Checker) -> ProviderFacts:
 def _site(c: _Checker, lookups: Lookups) -> SiteFacts:
     town_name = c.text("town", required=True)
     town = lookups.towns.get(town_name.lower())
-    c.check(bool(town_name) and town is None, UNKNOWN_TOWN.format(value=town_name))
+    c.check(bool(town_name) and town is None, UNKNOWN_TOWN, value=town_name)
     zip_code = c.text("zip", required=True)
-    c.check(bool(zip_code) and not ZIP_RE.match(zip_code), BAD_ZIP.format(value=zip_code))
+    c.check(bool(zip_code) and not ZIP_RE.match(zip_code), BAD_ZIP, value=zip_code)
     return SiteFacts(
         site_number=c.text("site_number", required=True),
         name=c.text("site_name", required=True),
@@ -222,9 +227,9 @@ def _site(c: _Checker, lookups: Lookups) -> SiteFacts:
 def _offering(c: _Checker, lookups: Lookups) -> tuple[OfferingFacts, str]:
     code = c.text("level_of_care", required=True).upper()
     level_id = lookups.levels.get(code)
-    c.check(bool(code) and level_id is None, UNKNOWN_LEVEL.format(value=code))
+    c.check(bool(code) and level_id is None, UNKNOWN_LEVEL, value=code)
     low, high = c.age("min_age", 0), c.age("max_age", 120)
-    c.check(low > high, AGES_REVERSED.format(low=low, high=high))
+    c.check(low > high, AGES_REVERSED, low=low, high=high)
     start = c.date("offering_start", required=True)
     end = c.date("offering_end")
     c.ordered(start, end, ("offering_start", "offering_end"))
@@ -234,17 +239,63 @@ def _offering(c: _Checker, lookups: Lookups) -> tuple[OfferingFacts, str]:
     return facts, code
 
 
+PROVIDER_PART = (
+    "medicaid_id",
+    "npi",
+    "tax_id",
+    "legal_name",
+    "provider_kind",
+    "taxonomy",
+    "provider_status",
+    "dcf_certified",
+    "provider_effective_date",
+    "provider_termination_date",
+)
+SITE_PART = ("site_number", "site_name", "street", "town", "zip", "phone")
+
+
+class RowParser:
+    """Parses the rows of one file. An organization's (or a site's) cells repeat on each of its rows, so
+    each distinct set is checked once and its result reused."""
+
+    def __init__(self, header: list[str], lookups: Lookups) -> None:
+        self.header = header
+        self.lookups = lookups
+        self._providers: dict[tuple[str | None, ...], tuple[ProviderFacts, tuple[str, ...]]] = {}
+        self._sites: dict[tuple[str | None, ...], tuple[SiteFacts, tuple[str, ...]]] = {}
+
+    def _provider(self, values: Mapping[str, str]) -> tuple[ProviderFacts, tuple[str, ...]]:
+        key = tuple(map(values.get, PROVIDER_PART))
+        if key not in self._providers:
+            checker = _Checker(values)
+            self._providers[key] = (_provider(checker), tuple(checker.reasons))
+        return self._providers[key]
+
+    def _site(self, values: Mapping[str, str]) -> tuple[SiteFacts, tuple[str, ...]]:
+        key = tuple(map(values.get, SITE_PART))
+        if key not in self._sites:
+            checker = _Checker(values)
+            self._sites[key] = (_site(checker, self.lookups), tuple(checker.reasons))
+        return self._sites[key]
+
+    def parse(self, line: int, cells: list[str]) -> FileRow | Rejection:
+        """Type and check one row; a Rejection lists every problem found in it."""
+        values = dict(zip(self.header, cells, strict=False))
+        reasons: list[str] = []
+        if len(cells) != len(self.header) and any(cells[len(self.header) :]):
+            reasons.append(ROW_LENGTH.format(got=len(cells), want=len(self.header)))
+        provider, provider_reasons = self._provider(values)
+        site, site_reasons = self._site(values)
+        checker = _Checker(values)
+        offering, code = _offering(checker, self.lookups)
+        reasons += [*provider_reasons, *site_reasons, *checker.reasons]
+        if reasons:
+            return Rejection(line=line, reasons=tuple(reasons), raw=values)
+        return FileRow(line=line, provider=provider, site=site, offering=offering, level_code=code)
+
+
 def parse_row(
     line: int, cells: list[str], header: list[str], lookups: Lookups
 ) -> FileRow | Rejection:
-    """Type and check one row; a Rejection lists every problem found in it."""
-    values = dict(zip(header, cells, strict=False))
-    checker = _Checker(values)
-    if len(cells) != len(header) and any(cells[len(header) :]):
-        checker.reasons.append(ROW_LENGTH.format(got=len(cells), want=len(header)))
-    provider = _provider(checker)
-    site = _site(checker, lookups)
-    offering, code = _offering(checker, lookups)
-    if checker.reasons:
-        return Rejection(line=line, reasons=tuple(checker.reasons), raw=values)
-    return FileRow(line=line, provider=provider, site=site, offering=offering, level_code=code)
+    """Type and check one row on its own (see RowParser for a whole file)."""
+    return RowParser(header, lookups).parse(line, cells)

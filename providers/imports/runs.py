@@ -19,7 +19,7 @@ from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from aso.core.jobs import JobFailure, JobReporter, job_create, job_handler
@@ -30,8 +30,9 @@ from providers.imports.layout import COLUMN_NAMES, REQUIRED, FileRejected, check
 from providers.imports.nppes import KnownProvider, plan_nppes, read_nppes
 from providers.imports.plan import Plan, plan_file
 from providers.imports.report import report_store
-from providers.imports.rows import parse_row
-from providers.imports.snapshot import lookups_load, snapshot_load
+from providers.imports.rows import RowParser
+from providers.imports.snapshot import lookups_load, snapshot_load, state_token
+from providers.locks import provider_file_lock
 from providers.models import Provider, ProviderImport
 
 JOB_KINDS = {
@@ -44,7 +45,6 @@ STALE_REPORT = (
     "nothing was applied. Run the import again for a fresh report."
 )
 NOT_READY = "This report is {status}: there is nothing to apply."
-LOCK_KEY = 7_300_001  # PostgreSQL advisory lock: one provider-file write at a time
 
 
 class StaleReport(JobFailure):
@@ -134,8 +134,8 @@ def plan_for(provider_import: ProviderImport) -> Plan:
     with stored.open("rb") as handle:
         table = read_table(handle.read())
     header = check_header(table.header, required=REQUIRED, known=COLUMN_NAMES)
-    lookups = lookups_load()
-    rows = (parse_row(line, cells, header, lookups) for line, cells in table.rows)
+    parser = RowParser(header, lookups_load())
+    rows = (parser.parse(line, cells) for line, cells in table.rows)
     return plan_file(
         snapshot_load(),
         rows,
@@ -144,25 +144,31 @@ def plan_for(provider_import: ProviderImport) -> Plan:
     )
 
 
-def _lock() -> None:
-    """Serialize provider-file writes (SQLite transactions already are: BEGIN IMMEDIATE)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-
-
 def _reason(provider_import: ProviderImport) -> str:
     return f"{provider_import.get_source_display()} import #{provider_import.pk}"
 
 
-def import_apply(*, provider_import: ProviderImport, acting_user: Any) -> ProviderImport:
-    """Apply a stored report in one transaction, if the provider file still gives the same plan."""
+def import_apply(
+    *,
+    provider_import: ProviderImport,
+    acting_user: Any,
+    planned: tuple[Plan, tuple[object, ...]] | None = None,
+) -> ProviderImport:
+    """Apply a stored report in one transaction, if the provider file still gives the same plan.
+
+    `planned` is a plan computed by this process and the state token read before it: when the token is
+    unchanged under the lock, nothing was written since and the plan is reused; otherwise the file is
+    planned again and must give the reported plan.
+    """
     with transaction.atomic():
-        _lock()
+        provider_file_lock()
         locked = ProviderImport.objects.select_for_update().get(pk=provider_import.pk)
         if locked.status != ImportStatus.READY:
             raise JobFailure(NOT_READY.format(status=locked.get_status_display().lower()))
-        plan = plan_for(locked)
+        if planned is not None and planned[1] == state_token():
+            plan = planned[0]
+        else:
+            plan = plan_for(locked)
         if plan.fingerprint() != locked.fingerprint:
             raise StaleReport(STALE_REPORT)
         plan_apply(plan, acting_user=acting_user, reason=_reason(locked))
@@ -201,6 +207,7 @@ def import_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
     """The job of an import: check and plan the file, store the report, apply it when asked."""
     provider_import = ProviderImport.objects.get(pk=job.params["import_id"])
     reporter.progress(5, "Reading and checking the file")
+    token = state_token()  # read before the plan: any write after it changes the token
     try:
         plan = plan_for(provider_import)
     except FileRejected as exc:
@@ -217,16 +224,20 @@ def import_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
     job.save(update_fields=["counts"])
     if job.params.get("apply") and plan.has_changes:
         reporter.progress(60, "Applying the changes")
-        _apply_or_fail(provider_import, job.created_by)
+        _apply_or_fail(provider_import, job.created_by, planned=(plan, token))
         reporter.log("changes applied")
     provider_import.refresh_from_db()
     reporter.progress(100, provider_import.get_status_display())
     return _summary(provider_import)
 
 
-def _apply_or_fail(provider_import: ProviderImport, user: Any) -> None:
+def _apply_or_fail(
+    provider_import: ProviderImport,
+    user: Any,
+    planned: tuple[Plan, tuple[object, ...]] | None = None,
+) -> None:
     try:
-        import_apply(provider_import=provider_import, acting_user=user)
+        import_apply(provider_import=provider_import, acting_user=user, planned=planned)
     except StaleReport as exc:
         _fail(provider_import, str(exc))
         raise

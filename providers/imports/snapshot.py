@@ -68,3 +68,14 @@ def snapshot_load() -> Snapshot:
         town_names=dict(Town.objects.values_list("pk", "name")),
         region_codes=dict(Region.objects.values_list("pk", "code")),
     )
+
+
+def state_token() -> tuple[int, ...]:
+    """Changes whenever the provider file or the towns and levels it is checked against change: the
+    number of history rows of each (every write keeps history; history is append-only) and of rows
+    (bulk inserts without history, like the seed). Equal tokens mean a plan made in between still holds.
+    """
+    token: list[int] = []
+    for model in (Provider, Site, ServiceOffering, Town, LevelOfCare):
+        token += [model.history.count(), model.objects.count()]
+    return tuple(token)

@@ -293,3 +293,34 @@ def test_file_date_defaults_are_used_for_terminations(run_import):
     run_import(csv_bytes(NETWORK))
     run_import(csv_bytes(NETWORK[:3]))
     assert Provider.objects.get(medicaid_id="100000002").termination_date == FILE_DATE
+
+
+def test_the_job_plans_once_when_nothing_changed_between_report_and_apply(run_import, monkeypatch):
+    calls = []
+    real = runs.plan_for
+    monkeypatch.setattr(runs, "plan_for", lambda imp: calls.append(imp.pk) or real(imp))
+    assert run_import(csv_bytes(NETWORK)).status == ImportStatus.APPLIED
+    assert len(calls) == 1
+
+
+def test_a_write_between_report_and_apply_is_noticed_and_nothing_is_applied(
+    run_import, monkeypatch, make_user
+):
+    run_import(csv_bytes(NETWORK))
+    real, edited = runs.plan_for, []
+
+    def plan_then_someone_edits(provider_import):  # type: ignore[no-untyped-def]
+        plan = real(provider_import)
+        if not edited:
+            harbor = Provider.objects.get(medicaid_id="100000001")
+            provider_update(
+                acting_user=make_user("network_ops"), provider=harbor, tax_id="069999999"
+            )
+            edited.append(harbor)
+        return plan
+
+    monkeypatch.setattr(runs, "plan_for", plan_then_someone_edits)
+    done = run_import(csv_bytes([row(legal_name="Renamed"), *NETWORK[1:]]))
+    assert done.status == ImportStatus.FAILED and done.error == STALE_REPORT
+    harbor = Provider.objects.get(medicaid_id="100000001")
+    assert (harbor.name, harbor.tax_id) == ("Harbor Clinic", "069999999")

@@ -233,3 +233,17 @@ def test_a_person_working_for_two_organizations_keeps_the_other(admin_of_a, make
             first_name="O",
             last_name="O",
         )
+
+
+def test_an_offering_cannot_start_after_its_provider_leaves_the_network(make_provider, ops):
+    provider = make_provider(1)
+    services.provider_terminate(
+        acting_user=ops, provider=provider, date=dt.date(2026, 6, 30), reason="Merged"
+    )
+    with pytest.raises(ValidationError, match="after the provider's last day in the network"):
+        services.offering_add(
+            acting_user=ops,
+            site=provider.sites.get(),
+            level_of_care=LevelOfCare.objects.get(code="IOP"),
+            effective_from=dt.date(2026, 7, 1),
+        )
