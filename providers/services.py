@@ -162,17 +162,17 @@ def _span_of(offering: ServiceOffering, site: Site, level: LevelOfCare) -> Offer
 def _check_offering(offering: ServiceOffering) -> None:
     """Refuse inconsistent values, and an overlap with another offering of the level at the site,
     naming both offerings."""
+    # Lock the site so two people adding the same level at once cannot both pass the check.
+    site = Site.objects.select_for_update().select_related("provider").get(pk=offering.site_id)
     refusals = offering_refusals(
         min_age=offering.min_age,
         max_age=offering.max_age,
         start=offering.effective_from,
         end=offering.effective_to,
-        provider_end=offering.site.provider.termination_date,
+        provider_end=site.provider.termination_date,
     )
     if refusals:
         raise ValidationError(list(refusals))
-    # Lock the site so two people adding the same level at once cannot both pass the check.
-    site = Site.objects.select_for_update().get(pk=offering.site_id)
     level = offering.level_of_care
     others = ServiceOffering.objects.filter(site=site, level_of_care=level).exclude(pk=offering.pk)
     conflict = offering_conflict(
