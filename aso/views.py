@@ -18,7 +18,7 @@ ROLE_HOME_NOTES: dict[str, tuple[str, ...]] = {
         "Register outpatient services",
         "Request prior authorization",
     ),
-    "provider_admin": ("Manage your organization's staff accounts",),
+    "provider_admin": ("My organization",),
     "care_manager": (
         "Phone intake",
         "Review queue ordered by time left",
@@ -28,7 +28,7 @@ ROLE_HOME_NOTES: dict[str, tuple[str, ...]] = {
     "icm": ("Your caseload", "Contact notes"),
     "clinical_supervisor": ("Queues and reassignment", "ICM assignment", "Turnaround dashboard"),
     "network_manager": ("PAR scorecards for your region's providers",),
-    "network_ops": ("Provider file maintenance", "Provider-file imports"),
+    "network_ops": ("Providers", "Provider file"),
     "data_ops": ("Eligibility loads", "Claims loads", "Background jobs"),
     "agency_viewer": ("Oversight workbooks for your agency",),
     "admin": ("Users and roles", "Reference data"),

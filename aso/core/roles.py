@@ -102,7 +102,7 @@ ROLES: tuple[Role, ...] = (
         "Regional network manager",
         staff=True,
         description="Reads PAR scorecards for the providers of its region.",
-        permissions=("par.view_scorecards",),
+        permissions=("par.view_scorecards", "providers.view_region_providers"),
     ),
     Role(
         "network_ops",
