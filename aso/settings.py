@@ -230,6 +230,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Status fields of different models share a name: give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "aso.core.choices.JobStatus",
+        "ProviderStatusEnum": "providers.choices.ProviderStatus",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
