@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "authorizations",
     "care",
     "par",
+    "relations",
     "aso",
 ]
 
