@@ -73,9 +73,9 @@ def bed_sites(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("relations.report_beds", raise_exception=True)
 def bed_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Report the open beds of one of the user's own sites (another organization's site: 404)."""
+    """Report the open beds of one of the user's own sites; 404 for any other site and for users who
+    report no beds, whether the site exists or not."""
     today = timezone.localdate()
     site = access_bed_site(user=request.user, pk=pk, today=today)
     offered = offered_bed_levels(site=site, on=today)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,12 +46,8 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """For a provider it is addressed to, or for publishers (with its read count and history)."""
-    if not (
-        request.user.has_perm("relations.read_bulletins")
-        or request.user.has_perm("relations.publish_bulletins")
-    ):
-        raise PermissionDenied("You are not allowed to see bulletins.")
+    """For a provider it is addressed to, or for publishers (with its read count and history); 404
+    for everyone else, whether the bulletin exists or not."""
     today = timezone.localdate()
     bulletin = access_bulletin(user=request.user, pk=pk, today=today)
     publisher = request.user.has_perm("relations.publish_bulletins")
@@ -71,8 +67,10 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("relations.read_bulletins", raise_exception=True)
 def bulletin_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a bulletin addressed to the user's organization read (404 for anyone else)."""
+    if not request.user.has_perm("relations.read_bulletins"):
+        raise Http404("No such bulletin.")
     bulletin = access_bulletin(user=request.user, pk=pk, today=timezone.localdate())
     bulletin_mark_read(acting_user=request.user, bulletin=bulletin)
     if request.htmx:  # type: ignore[attr-defined]
