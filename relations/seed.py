@@ -326,7 +326,8 @@ def _seed_beds(ctx: SeedContext, rng: np.random.Generator) -> tuple[int, int]:
     end = dt.datetime.combine(ctx.today, dt.time(7), tzinfo=NEW_YORK).astimezone(dt.UTC)
     report_id, reports, lines = _next_id(BedReport), [], []
     for site_id, units in sorted(offered.items()):
-        silent_hours = int(rng.integers(14, 60)) if rng.random() < 0.08 else 0
+        silent = rng.random() < 0.08 or not reports  # the first site always, so the demo shows one
+        silent_hours = int(rng.integers(14, 60)) if silent else 0
         staffed = {key: int(rng.integers(8, 30)) for key in units}
         moment = end - dt.timedelta(days=days)
         while moment < end - dt.timedelta(hours=silent_hours):
