@@ -323,7 +323,11 @@ def _seed_beds(ctx: SeedContext, rng: np.random.Generator) -> tuple[int, int]:
             if unit_low <= high and low <= unit_high:
                 offered[site_id].append((level_id, str(unit)))
     days = ctx.pick(small=3, ct=30)
-    end = dt.datetime.combine(ctx.today, dt.time(7), tzinfo=NEW_YORK).astimezone(dt.UTC)
+    # Seeding for today (the demo): reports run up to now, so the board's ages are real; for another
+    # day (benchmarks, tests): up to 7 am that day, so the data does not depend on the clock.
+    now = dt.datetime.now(dt.UTC)
+    morning = dt.datetime.combine(ctx.today, dt.time(7), tzinfo=NEW_YORK).astimezone(dt.UTC)
+    end = now if now.astimezone(NEW_YORK).date() == ctx.today else morning
     report_id, reports, lines = _next_id(BedReport), [], []
     for site_id, units in sorted(offered.items()):
         silent = rng.random() < 0.08 or not reports  # the first site always, so the demo shows one

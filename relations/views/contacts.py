@@ -83,6 +83,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and (member_pk := request.GET.get("member", "")).isdigit():
         member = access_service_member(user=request.user, pk=int(member_pk))
         form.initial["medicaid_id"] = member.medicaid_id
+        access_log_record(
+            user=request.user, subject=member, request=request, purpose="contact intake"
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -23,6 +23,7 @@ from relations.reports import COLUMNS, grievance_report
 from relations.selectors import (
     access_contact,
     access_grievance,
+    clock_in_force,
     grievance_queue,
     grievances_visible_to,
     holidays_between,
@@ -36,7 +37,8 @@ ASSIGNEE_FILTERS = (("", "All open"), ("mine", "Assigned to me"), ("unassigned",
 def _time_left(grievances: list[Grievance], today: dt.date) -> None:
     """Attach `left` (rules.TimeLeft) to each grievance, with one holiday query for the page."""
     dues = [g.resolve_by for g in grievances] + [today]
-    holidays = holidays_between(calendar="CT_STATE", start=min(dues), end=max(dues))
+    calendar = clock_in_force(code="GRIEVANCE_ACKNOWLEDGMENT", on=today).calendar
+    holidays = holidays_between(calendar=calendar, start=min(dues), end=max(dues))
     for grievance in grievances:
         grievance.left = rules.grievance_time_left(  # type: ignore[attr-defined]
             acknowledged=grievance.acknowledged_at is not None,
@@ -85,6 +87,12 @@ def grievance_create(request: HttpRequest) -> HttpResponse:
         form.initial.update(contact=contact.pk, channel=contact.channel)
         if contact.member is not None:
             form.initial["medicaid_id"] = contact.member.medicaid_id
+            access_log_record(
+                user=request.user,
+                subject=contact.member,
+                request=request,
+                purpose="grievance intake",
+            )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         contact = access_contact(user=request.user, pk=data["contact"]) if data["contact"] else None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from aso.core.audit import access_log_record
 from providers.models import Site
 from relations.forms import ReferralRecordForm, ReferralSearchForm
 from relations.selectors import ReferralCriteria, access_contact, referral_search
@@ -55,6 +56,10 @@ def referral_search_view(request: HttpRequest) -> HttpResponse:
     contact = None
     if (contact_pk := request.GET.get("contact", "")).isdigit():
         contact = access_contact(user=request.user, pk=int(contact_pk))
+        if contact.member is not None:
+            access_log_record(
+                user=request.user, subject=contact.member, request=request, purpose="referral"
+            )
     context = {
         "form": form,
         "page": page,
