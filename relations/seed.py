@@ -138,26 +138,32 @@ def _seed_contacts(
     members = (
         member_ids[rng.integers(0, len(member_ids), n)] if len(member_ids) else np.zeros(n, int)
     )
+    general = np.where(rng.random(n) < 0.9, "answered", "follow_up")
+    outcomes = [
+        OUTCOMES.get(code, default)
+        for code, default in zip(codes.tolist(), general.tolist(), strict=True)
+    ]
+    member_list = [
+        int(m) if has and len(member_ids) else None
+        for m, has in zip(members.tolist(), with_member.tolist(), strict=True)
+    ]
     start, now = _next_id(Contact), dt.datetime.now(dt.UTC)
-    written: list[tuple[int, dt.datetime, str, int | None]] = []
-    rows = []
-    for i in range(n):
-        member = int(members[i]) if with_member[i] and len(member_ids) else None
-        code = str(codes[i])
-        written.append((start + i, times[i], code, member))
-        rows.append(
-            (
-                start + i,
-                times[i],
-                str(callers[i]),
-                str(channels[i]),
-                categories[code],
-                member,
-                "",
-                OUTCOMES.get(code, "answered" if rng.random() < 0.9 else "follow_up"),
-                now,
-            )
+    code_list, caller_list, channel_list = codes.tolist(), callers.tolist(), channels.tolist()
+    written = [(start + i, times[i], code_list[i], member_list[i]) for i in range(n)]
+    rows = [
+        (
+            start + i,
+            times[i],
+            caller_list[i],
+            channel_list[i],
+            categories[code_list[i]],
+            member_list[i],
+            "",
+            outcomes[i],
+            now,
         )
+        for i in range(n)
+    ]
     fields = (
         "id",
         "received_at",

@@ -20,13 +20,17 @@ class Contact(models.Model):
     channel = models.CharField(
         max_length=10, choices=ContactChannel.choices, default=ContactChannel.PHONE
     )
-    category = models.ForeignKey(ContactCategory, on_delete=models.PROTECT, related_name="contacts")
+    # category and member: the composite indexes below lead with them, so no single-column index
+    category = models.ForeignKey(
+        ContactCategory, on_delete=models.PROTECT, related_name="contacts", db_index=False
+    )
     member = models.ForeignKey(
         "members.Member",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="service_contacts",
+        db_index=False,
     )
     provider = models.ForeignKey(
         "providers.Provider",
