@@ -117,7 +117,9 @@ def _referral_data(w: World) -> dict[str, object]:
 
 ENTRIES = {
     "relations:contact_list": Entry(
-        url=lambda w: reverse("relations:contact_list"), expect=_ok(READ_CONTACTS)
+        url=lambda w: reverse("relations:contact_list"),
+        expect=_ok(READ_CONTACTS),
+        member_data=True,
     ),
     "relations:contact_create": Entry(
         url=lambda w: reverse("relations:contact_create"), expect=_ok(SERVICE_LINE)
@@ -131,6 +133,7 @@ ENTRIES = {
     "relations:contact_detail": Entry(
         url=lambda w: reverse("relations:contact_detail", args=[w.contact_a.pk]),
         expect=_ok(READ_CONTACTS),
+        member_data=True,
     ),
     "relations:contact_report": Entry(
         url=lambda w: reverse("relations:contact_report"), expect=_ok(REPORTS)
@@ -138,9 +141,12 @@ ENTRIES = {
     "relations:member_contacts": Entry(
         url=lambda w: reverse("relations:member_contacts", args=[w.member_child.pk]),
         expect=_ok(READ_CONTACTS),
+        member_data=True,
     ),
     "relations:grievance_queue": Entry(
-        url=lambda w: reverse("relations:grievance_queue"), expect=_ok(SERVICE_LINE)
+        url=lambda w: reverse("relations:grievance_queue"),
+        expect=_ok(SERVICE_LINE),
+        member_data=True,
     ),
     "relations:grievance_create": Entry(
         url=lambda w: reverse("relations:grievance_create"), expect=_ok(SERVICE_LINE)
@@ -151,6 +157,7 @@ ENTRIES = {
     "relations:grievance_detail": Entry(
         url=lambda w: reverse("relations:grievance_detail", args=[w.grievance_a.pk]),
         expect=_ok(SERVICE_LINE),
+        member_data=True,
     ),
     "relations:grievance_acknowledge": Entry(
         url=lambda w: reverse("relations:grievance_acknowledge", args=[w.grievance_a.pk]),

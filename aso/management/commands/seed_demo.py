@@ -60,6 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo users (password {DEMO_PASSWORD!r}):")
             for username, label in users:
                 self.stdout.write(f"  {username:32} {label}")
+            self.stdout.write("Then a code: `manage.py demo_totp` prints it (README, Demo users).")
         self.stdout.write(
             f"seeded {options['scale']} in {time.perf_counter() - started:.1f} s: {ctx.counts}"
         )
