@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "authorizations",
     "care",
     "par",
+    "relations",
     "aso",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/logout/", account_views.logout_view, name="logout"),
     path("accounts/", include("aso.core.accounts.urls")),
     path("", include("aso.core.urls")),
+    path("relations/", include("relations.urls")),
     path("api/v1/", include("aso.core.api")),
     path("providers/", include("providers.urls")),
     path("api/v1/", include("providers.api.urls")),

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 
 from aso.core.navigation import nav_items_for
 from aso.core.roles import ROLES
+from relations.selectors import unread_bulletin_count
 
 ROLE_HOME_NOTES: dict[str, tuple[str, ...]] = {
     "provider_staff": (
@@ -48,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if note not in link_labels
     ]
     context = {"roles": roles, "links": links, "coming": list(dict.fromkeys(coming))}
+    context["unread_bulletins"] = unread_bulletin_count(user=user, today=timezone.localdate())
     return render(request, "aso/home.html", context)
 
 
