@@ -1,4 +1,10 @@
-"""Who is covered: programs, members and their eligibility spans."""
+"""Who is covered: programs, members and their eligibility spans.
+
+History: edits by people write simple-history rows as usual. Eligibility loads write their history rows
+set-based in the load's transaction (members/loading/), tagged with the load (`LoadProvenance.load`), so
+every change is traceable to the person or the load that made it and `history.as_of(t)` rebuilds any
+member's coverage as recorded at any past moment (docs/eligibility.md).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,24 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from members.choices import FundingAgency, Sex
+
+
+class LoadProvenance(models.Model):
+    """Added to the history rows of members and spans: the eligibility load that wrote the row (None
+    when a person did, through `history_user`)."""
+
+    load = models.ForeignKey(
+        "members.EligibilityLoad",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+
+    class Meta:
+        abstract = True
+
 
 MEDICAID_ID_MESSAGE = "A Medicaid id is 9 letters or digits (leading zeros kept)."
 medicaid_id_validator = RegexValidator(r"^[A-Z0-9]{9}$", MEDICAID_ID_MESSAGE)
@@ -66,7 +90,7 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[LoadProvenance])
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -104,7 +128,7 @@ class EligibilitySpan(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[LoadProvenance])
 
     class Meta:
         ordering = ["member", "start"]
