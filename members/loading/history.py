@@ -29,7 +29,7 @@ class Stamp:
 
 
 def tracked_columns(model: type[models.Model]) -> list[str]:
-    """The live-table columns simple-history copies for `model`."""
+    """The live-table columns simple-history copies for `model`, in the historical table's order."""
     historical = model.history.model  # type: ignore[attr-defined]
     return [
         f.column
@@ -39,18 +39,32 @@ def tracked_columns(model: type[models.Model]) -> list[str]:
 
 
 def write_history(
-    sql: Sql, model: type[models.Model], ids_table: str, kind: str, stamp: Stamp
+    sql: Sql,
+    model: type[models.Model],
+    kind: str,
+    stamp: Stamp,
+    *,
+    ids_table: str = "",
+    source: str = "",
+    params: list[object] | None = None,
 ) -> int:
-    """One history row of type `kind` ('+', '~' or '-') for each row of `model` whose id is in
-    `ids_table` (a temporary table with an `id` column), copied from the live table as it is now."""
+    """History rows of type `kind` ('+', '~' or '-'), one per row written.
+
+    Either `ids_table` (a temporary table with an `id` column: the rows are copied from the live table
+    as they are now) or `source`, a SELECT naming every tracked column (used for inserts: it saves
+    reading back a million rows just written).
+    """
     historical = model.history.model  # type: ignore[attr-defined]
     columns = [sql.q(c) for c in tracked_columns(model)]
-    names = ", ".join(columns)
-    source = ", ".join(f"m.{c}" for c in columns)
-    return sql.run(
-        f"INSERT INTO {sql.q(historical._meta.db_table)} ({names}, history_date,"
+    if not source:
+        source = (
+            f"SELECT {', '.join('m.' + c for c in columns)} FROM {sql.q(model._meta.db_table)} m"
+            f" WHERE m.id IN (SELECT id FROM {ids_table})"
+        )
+    return sql.timed(
+        f"history {model._meta.model_name} {kind}",
+        f"INSERT INTO {sql.q(historical._meta.db_table)} ({', '.join(columns)}, history_date,"
         " history_change_reason, history_type, history_user_id, load_id)"
-        f" SELECT {source}, %s, %s, %s, %s, %s FROM {sql.q(model._meta.db_table)} m"
-        f" WHERE m.id IN (SELECT id FROM {ids_table})",
-        [stamp.when, stamp.reason, kind, stamp.user_id, stamp.load_id],
+        f" SELECT {', '.join('h.' + c for c in columns)}, %s, %s, %s, %s, %s FROM ({source}) h",
+        [stamp.when, stamp.reason, kind, stamp.user_id, stamp.load_id, *(params or [])],
     )

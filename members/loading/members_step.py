@@ -1,6 +1,6 @@
 """Members of a load: match the file's ids to members, add the new ones, update changed demographics.
 
-The last row of the file for an id gives that member's demographics; a column the file leaves empty
+The first row of the file for an id gives that member's demographics; a column the file leaves empty
 keeps what we have. A new member needs names and a date of birth (an 834 may send a change without them
 for a member we already know).
 """
@@ -17,7 +17,7 @@ from members.loading.staging import STAGE
 from members.models import Member
 from providers.models import Town
 
-IDS = "elig_ids"  # medicaid_id -> member_id for every member the file names (and may change)
+IDS = "elig_m"  # one row per member id the file names: demographics, member_id, is_new
 NEW_MEMBER_INCOMPLETE = (
     "{id_} is not a member yet, and a new member needs last and first names and a date of birth."
 )
@@ -32,6 +32,16 @@ _DEMOGRAPHICS = (
     "town_id",
     "dcf_involved",
 )
+_KEEP_IF_EMPTY = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "sex",
+    "language",
+    "town_id",
+    "region_id",
+    "dcf_involved",
+)
 
 
 @dataclass
@@ -41,60 +51,74 @@ class MemberCounts:
 
 
 def load_members(sql: Sql, stamp: Stamp, rejections: list[Rejection]) -> MemberCounts:
-    """Match, add and update the members a staged file names; fills the `elig_ids` table."""
+    """Match, add and update the members a staged file names; fills `elig_m` (id -> member)."""
     member = sql.q(Member._meta.db_table)
-    columns = ", ".join(_DEMOGRAPHICS)
-    sql.temp_table(
-        "elig_m",
-        f"SELECT s.medicaid_id, s.position, {', '.join('s.' + c for c in _DEMOGRAPHICS)},"
-        f" m.id AS member_id FROM (SELECT medicaid_id, position, {columns}, row_number() OVER"
-        f" (PARTITION BY medicaid_id ORDER BY position DESC) AS rn FROM {STAGE}) s"
-        f" LEFT JOIN {member} m ON m.medicaid_id = s.medicaid_id WHERE s.rn = 1",
-    )
-    _refuse_incomplete_new_members(sql, rejections)
-    counts = MemberCounts(added=_add_members(sql, stamp), changed=_update_members(sql, stamp))
+    sequence = f"pg_get_serial_sequence('{Member._meta.db_table}', 'id')"
+    empty = sql.is_empty(Member._meta.db_table)
+    if sql.postgres and not empty:
+        new_id = f"nextval({sequence})"
+    else:  # ids after the current highest, numbered over the new members only
+        base = int(sql.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {member}"))
+        if sql.postgres:  # the table is empty and locked (initial load): take a block of ids
+            base = int(sql.scalar(f"SELECT nextval({sequence})")) - 1
+        window = "" if empty else "PARTITION BY m.id IS NULL ORDER BY s.position"
+        new_id = f"{base} + ROW_NUMBER() OVER ({window})"
     sql.temp_table(
         IDS,
-        "SELECT medicaid_id, member_id FROM elig_m WHERE member_id IS NOT NULL"
-        " UNION ALL SELECT medicaid_id, id FROM elig_new_members",
+        f"SELECT s.medicaid_id, s.position, {', '.join('s.' + c for c in _DEMOGRAPHICS)},"
+        f" t.region_id, COALESCE(m.id, {new_id}) AS member_id, m.id IS NULL AS is_new"
+        f" FROM {STAGE} s LEFT JOIN {member} m ON m.medicaid_id = s.medicaid_id"
+        f" LEFT JOIN {sql.q(Town._meta.db_table)} t ON t.id = s.town_id WHERE s.first_row",
     )
+    _refuse_incomplete_new_members(sql, rejections)
+    if sql.postgres and empty:
+        sql.run(f"SELECT setval({sequence}, GREATEST((SELECT MAX(member_id) FROM {IDS}), 1))")
     if not sql.postgres:
         sql.index(IDS, "medicaid_id")
-    return counts
+        sql.index(IDS, "member_id")
+    return MemberCounts(added=_add_members(sql, stamp), changed=_update_members(sql, stamp))
 
 
 def _refuse_incomplete_new_members(sql: Sql, rejections: list[Rejection]) -> None:
-    incomplete = (
-        "member_id IS NULL AND (last_name IS NULL OR first_name IS NULL OR birth_day IS NULL)"
-    )
-    for position, medicaid_id in sql.rows(
-        f"SELECT position, medicaid_id FROM elig_m WHERE {incomplete} ORDER BY position"
-    ):
-        code = RejectionCode.MISSING_NAME
-        rejections.append(
-            Rejection(position, code, NEW_MEMBER_INCOMPLETE.format(id_=medicaid_id), medicaid_id)
-        )
-    sql.run(f"DELETE FROM elig_m WHERE {incomplete}")
+    incomplete = "is_new AND (last_name IS NULL OR first_name IS NULL OR birth_day IS NULL)"
+    rows = sql.rows(f"SELECT position, medicaid_id FROM {IDS} WHERE {incomplete}")
+    for position, medicaid_id in rows:
+        message = NEW_MEMBER_INCOMPLETE.format(id_=medicaid_id)
+        rejections.append(Rejection(position, RejectionCode.MISSING_NAME, message, medicaid_id))
+    if rows:
+        sql.run(f"DELETE FROM {IDS} WHERE {incomplete}")
 
 
 def _add_members(sql: Sql, stamp: Stamp) -> int:
-    sql.temp_table(
-        "elig_new_members",
-        f"SELECT {sql.next_id(Member._meta.db_table)} AS id, x.* FROM (SELECT elig_m.*,"
-        " row_number() OVER (ORDER BY medicaid_id) AS rn FROM elig_m WHERE member_id IS NULL) x",
+    values = (
+        "n.member_id AS id, n.medicaid_id, n.last_name, n.first_name,"
+        " COALESCE(n.middle_name, '') AS middle_name,"
+        f" {sql.date('n.birth_day')} AS birth_date, COALESCE(n.sex, 'U') AS sex,"
+        " COALESCE(n.language, 'en') AS language, n.town_id, n.region_id,"
+        " COALESCE(n.dcf_involved, FALSE) AS dcf_involved, FALSE AS temporary_id,"
+        " %s AS created_at"
     )
-    added = sql.run(
-        f"INSERT INTO {sql.q(Member._meta.db_table)} (id, medicaid_id, last_name, first_name,"
-        " middle_name, birth_date, sex, language, town_id, region_id, dcf_involved, temporary_id,"
-        " created_at, updated_at)"
-        f" SELECT n.id, n.medicaid_id, n.last_name, n.first_name, COALESCE(n.middle_name, ''),"
-        f" {sql.date('n.birth_day')}, COALESCE(n.sex, 'U'), COALESCE(n.language, 'en'), n.town_id,"
-        " t.region_id, COALESCE(n.dcf_involved, FALSE), FALSE, %s, %s FROM elig_new_members n"
-        f" LEFT JOIN {sql.q(Town._meta.db_table)} t ON t.id = n.town_id",
-        [stamp.when, stamp.when],
+    columns = (
+        "id, medicaid_id, last_name, first_name, middle_name, birth_date, sex, language, town_id,"
+        " region_id, dcf_involved, temporary_id, created_at"
     )
+    insert = (
+        f"INSERT INTO {sql.q(Member._meta.db_table)} ({columns}, updated_at)"
+        f" SELECT {values}, %s FROM {IDS} n WHERE n.is_new"
+    )
+    if sql.postgres:  # one statement: the rows go in, RETURNING feeds their history rows
+        history = Member.history.model._meta.db_table  # type: ignore[attr-defined]
+        return sql.timed(
+            "insert members with history",
+            f"WITH ins AS ({insert} RETURNING {columns}) INSERT INTO {sql.q(history)} ({columns},"
+            " history_date, history_change_reason, history_type, history_user_id, load_id)"
+            f" SELECT {columns}, %s, %s, '+', %s, %s FROM ins",
+            [stamp.when, stamp.when, stamp.when, stamp.reason, stamp.user_id, stamp.load_id],
+        )
+    added = sql.timed("insert members", insert, [stamp.when, stamp.when])
     if added:
-        write_history(sql, Member, "elig_new_members", "+", stamp)
+        source = f"SELECT {values} FROM {IDS} n WHERE n.is_new"
+        write_history(sql, Member, "+", stamp, source=source, params=[stamp.when])
     return added
 
 
@@ -113,30 +137,18 @@ def _update_members(sql: Sql, stamp: Stamp) -> int:
     member = sql.q(Member._meta.db_table)
     changed = sql.temp_table(
         "elig_changed_members",
-        f"SELECT m.id, {', '.join('n.' + c for c in _DEMOGRAPHICS)}, t.region_id"
-        f" FROM elig_m n JOIN {member} m ON m.id = n.member_id"
-        f" LEFT JOIN {sql.q(Town._meta.db_table)} t ON t.id = n.town_id WHERE {differs}",
+        f"SELECT m.id, {', '.join('n.' + c for c in _DEMOGRAPHICS)}, n.region_id"
+        f" FROM {IDS} n JOIN {member} m ON m.id = n.member_id WHERE NOT n.is_new AND ({differs})",
     )
     if not changed:
         return 0
-    keep = ", ".join(
-        f"{c} = COALESCE(c.{c}, {member}.{c})"
-        for c in (
-            "last_name",
-            "first_name",
-            "middle_name",
-            "sex",
-            "language",
-            "town_id",
-            "region_id",
-            "dcf_involved",
-        )
-    )
-    sql.run(
+    keep = ", ".join(f"{c} = COALESCE(c.{c}, {member}.{c})" for c in _KEEP_IF_EMPTY)
+    sql.timed(
+        "update members",
         f"UPDATE {member} SET {keep},"
         f" birth_date = COALESCE({sql.date('c.birth_day')}, {member}.birth_date), updated_at = %s"
         f" FROM elig_changed_members c WHERE {member}.id = c.id",
         [stamp.when],
     )
-    write_history(sql, Member, "elig_changed_members", "~", stamp)
+    write_history(sql, Member, "~", stamp, ids_table="elig_changed_members")
     return changed

@@ -1,7 +1,8 @@
 """What every file format is turned into before it touches the database: staged rows and rejections.
 
 A staged row is a plain tuple (millions of them go through here; tuples are what COPY wants), in
-`STAGE_COLUMNS` order. Dates travel as day numbers (days since 1970-01-01) so the merge SQL does date
+`STAGE_COLUMNS` order. `first_row` marks the first row of each member id in the file: its
+demographics are the ones applied. Dates travel as day numbers (days since 1970-01-01) so the merge SQL does date
 arithmetic the same way on PostgreSQL and SQLite. `None` in a demographic column means "the file does not
 say": an existing member keeps what we have, a new member gets the default.
 """
@@ -39,6 +40,7 @@ STAGE_COLUMNS = (
     "start_day",
     "end_day",
     "action",
+    "first_row",
 )
 StagedRow = tuple[Any, ...]
 
@@ -76,19 +78,35 @@ class DateReader:
     rows holds only a few thousand distinct dates."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, int | None] = {}
+        self.seen = _DateCache()
 
     def __call__(self, text: str) -> int | None:
         """The day number, or None when the text is not a real date."""
-        try:
-            return self._seen[text]
-        except KeyError:
-            pass
+        return self.seen[text]
+
+
+class _DateCache(dict[str, "int | None"]):
+    """text -> day number (None: not a date); a miss parses the text once."""
+
+    def __missing__(self, text: str) -> int | None:
         value: int | None
         try:
             parsed = dt.date.fromisoformat(text) if len(text) == 10 and text[4] == "-" else None
             value = day_number(parsed) if parsed and parsed.year >= 1900 else None
         except ValueError:
             value = None
-        self._seen[text] = value
+        self[text] = value
         return value
+
+
+class FirstRows:
+    """Remembers which member ids were seen: the first row of each id carries its demographics."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def __call__(self, medicaid_id: str) -> bool:
+        if medicaid_id in self._seen:
+            return False
+        self._seen.add(medicaid_id)
+        return True

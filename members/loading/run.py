@@ -23,7 +23,13 @@ from members.loading.rows import Rejection
 from members.loading.spans_step import apply_terminations_and_reinstatements, load_spans
 from members.loading.sql import Sql
 from members.loading.staging import stage_rows
-from members.models import EligibilityLoad, EligibilityRejection, Program
+from members.models import (
+    EligibilityLoad,
+    EligibilityRejection,
+    EligibilitySpan,
+    Member,
+    Program,
+)
 from providers.models import Town
 
 Progress = Callable[[float, str], None]
@@ -41,14 +47,21 @@ def run_load(*, load: EligibilityLoad, stream: BinaryIO, size: int, progress: Pr
         rejections, rows_read = _read_and_stage(sql, load, stream, size, progress)
         load.parse_seconds = round(time.perf_counter() - started, 3)
         merge_started = time.perf_counter()
+        rebuild = _initial_load_mode(sql)
         stamp = Stamp(when=timezone.now(), user_id=load.created_by_id, load_id=load.pk)
         members = load_members(sql, stamp, rejections)
         load.members_added, load.members_changed = members.added, members.changed
+        steps = {"read_and_stage": load.parse_seconds}
+        steps["members"] = round(time.perf_counter() - merge_started, 3)
         progress(READ_SHARE + 15, "Members matched; reconciling spans")
         _failpoint("members_written")
         as_of = load.as_of if load.mode == LoadMode.FULL else None
         spans = load_spans(sql, stamp, as_of=as_of)
         extra = apply_terminations_and_reinstatements(sql, stamp)
+        steps["spans"] = round(time.perf_counter() - merge_started - steps["members"], 3)
+        if rebuild:
+            progress(90, "Building indexes")
+            _rebuild(sql, rebuild)
         for position in extra.unmatched_positions:
             rejections.append(
                 Rejection(
@@ -60,10 +73,36 @@ def run_load(*, load: EligibilityLoad, stream: BinaryIO, size: int, progress: Pr
         load.spans_terminated = spans.terminated + extra.terminated
         progress(95, "Spans written; recording rejections")
         _record(load, rejections, rows_read)
-        load.merge_seconds = round(time.perf_counter() - merge_started, 3)
+        if sql.postgres:  # run the deferred foreign-key checks now, inside the timings
+            sql.timed("deferred constraint checks", "SET CONSTRAINTS ALL IMMEDIATE")
         sql.drop_temp()
+        load.merge_seconds = round(time.perf_counter() - merge_started, 3)
+        load.step_seconds = {**steps, **sql.timings}
     finally:
         sql.close()
+
+
+BULK_TABLES = (Member, EligibilitySpan, Member.history.model, EligibilitySpan.history.model)  # type: ignore[attr-defined]
+
+
+def _initial_load_mode(sql: Sql) -> list[str]:
+    """The first load into empty tables builds their indexes after the rows are in (see
+    `Sql.defer_indexes`). Tables that hold rows are loaded with their indexes in place."""
+    rebuild: list[str] = []
+    for model in BULK_TABLES:
+        table = model._meta.db_table
+        if sql.is_empty(table):
+            rebuild += sql.defer_indexes(table)
+    return rebuild
+
+
+def _rebuild(sql: Sql, statements: list[str]) -> None:
+    started = time.perf_counter()
+    for statement in statements:
+        sql.run(statement)
+    for model in BULK_TABLES:
+        sql.run(f"ANALYZE {sql.q(model._meta.db_table)}")
+    sql.timings["rebuild indexes"] = round(time.perf_counter() - started, 3)
 
 
 def _read_and_stage(

@@ -36,84 +36,104 @@ class SpanCounts:
 
 
 def islands(sql: Sql, source: str, target: str) -> int:
-    """Merge overlapping and adjacent spans (m, p, s, e) of `source` into `target` (gaps and islands)."""
+    """Merge overlapping and adjacent spans (m, p, s, e) of `source` (a table or a parenthesized
+    query) into `target`: gaps and islands over day numbers, one sort.
+
+    In (start, end) order a row starts a new island when it starts more than a day after every
+    earlier row of its pair ended. An island's start is the latest island start so far, its end the
+    running maximum end (earlier islands all ended before it began); its last row carries both.
+    """
+    ordered = "PARTITION BY m, p ORDER BY s, e"
     return sql.temp_table(
         target,
-        "SELECT m, p, MIN(s) AS s, MAX(e) AS e FROM (SELECT m, p, s, e, SUM(brk) OVER (PARTITION BY"
-        " m, p ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island FROM (SELECT m, p, s, e, CASE WHEN"
-        " s <= MAX(e) OVER (PARTITION BY m, p ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1"
-        f" PRECEDING) + 1 THEN 0 ELSE 1 END AS brk FROM {source}) a) b GROUP BY m, p, island",
+        "SELECT m, p, island_s AS s, run_e AS e FROM (SELECT m, p,"
+        " MAX(CASE WHEN brk = 1 THEN s END) OVER w AS island_s, MAX(e) OVER w AS run_e,"
+        f" LEAD(brk) OVER ({ordered}) AS next_brk FROM (SELECT m, p, s, e, CASE WHEN s <= MAX(e)"
+        f" OVER ({ordered} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1 THEN 0 ELSE 1 END"
+        f" AS brk FROM {source} src) a WINDOW w AS ({ordered} ROWS UNBOUNDED PRECEDING)) b"
+        " WHERE next_brk IS NULL OR next_brk = 1",
     )
 
 
 def load_spans(sql: Sql, stamp: Stamp, *, as_of: dt.date | None) -> SpanCounts:
     """Apply the staged spans; `as_of` is the date of a full file (None for a delta)."""
-    span = sql.q(EligibilitySpan._meta.db_table)
-    sql.temp_table(
-        "elig_fr",
-        f"SELECT i.member_id AS m, s.program_id AS p, s.start_day AS s,"
+    islands(
+        sql,
+        f"(SELECT i.member_id AS m, s.program_id AS p, s.start_day AS s,"
         f" COALESCE(s.end_day, {OPEN_END}) AS e FROM {STAGE} s"
-        f" JOIN {IDS} i ON i.medicaid_id = s.medicaid_id WHERE s.action = '{STATE}'",
+        f" JOIN {IDS} i ON i.medicaid_id = s.medicaid_id WHERE s.action = '{STATE}')",
+        "elig_f",
     )
-    islands(sql, "elig_fr", "elig_f")
-    sql.temp_table("elig_pairs", "SELECT m, p, COUNT(*) AS n FROM elig_f GROUP BY m, p")
-    end = "d." + sql.q("end")
-    columns = f"d.id, d.member_id AS m, d.program_id AS p, {sql.day('d.start')} AS s"
-    columns += f", {sql.end_day(end)} AS e"
-    sql.temp_table(
-        "elig_d",
-        f"SELECT {columns} FROM {span} d JOIN elig_pairs x ON x.m = d.member_id AND x.p = d.program_id",
-    )
-    if as_of is not None:
-        sql.run(
-            f"INSERT INTO elig_d SELECT {columns} FROM {span} d"
-            f" WHERE ({end} IS NULL OR {end} >= %s) AND NOT EXISTS"
-            " (SELECT 1 FROM elig_pairs x WHERE x.m = d.member_id AND x.p = d.program_id)",
-            [as_of],
-        )
-        sql.analyze("elig_d")
     if not sql.postgres:
-        for table in ("elig_f", "elig_d"):
-            sql.index(table, "m, p, s")
-    _classify_pairs(sql, full=as_of is not None)
-    _reconcile(sql, None if as_of is None else day_number(as_of))
-    counts = _diff(sql)
+        sql.index("elig_f", "m, p, s")
+    if _current_spans(sql, as_of) == 0:
+        counts, new = SpanCounts(), _new_spans(sql, "SELECT m, p, s, e FROM elig_f")
+    else:
+        _classify_pairs(sql)
+        _reconcile(sql, None if as_of is None else day_number(as_of))
+        counts, new = _diff(sql)
     _write(sql, stamp, counts)
+    counts.added = _insert(sql, stamp, new)
     return counts
 
 
-def _classify_pairs(sql: Sql, *, full: bool) -> None:
-    """`elig_new`: pairs we have no span for; `elig_dirty`: pairs whose spans may change."""
+def _current_spans(sql: Sql, as_of: dt.date | None) -> int:
+    """`elig_d`: current spans of the member-program pairs the file names; for a full file also the
+    spans of pairs it does not name that are still open on (or start after) its date."""
+    span = sql.q(EligibilitySpan._meta.db_table)
+    end = "d." + sql.q("end")
+    columns = f"d.id, d.member_id AS m, d.program_id AS p, {sql.day('d.start')} AS s"
+    columns += f", {sql.end_day(end)} AS e"
+    pair_in_file = "EXISTS (SELECT 1 FROM elig_f f WHERE f.m = d.member_id AND f.p = d.program_id)"
+    sql.temp_table("elig_d", f"SELECT {columns} FROM {span} d WHERE {pair_in_file}")
+    if as_of is not None:
+        sql.timed(
+            "elig_d full",
+            f"INSERT INTO elig_d SELECT {columns} FROM {span} d"
+            f" WHERE ({end} IS NULL OR {end} >= %s) AND NOT {pair_in_file}",
+            [as_of],
+        )
+    count = sql.analyze("elig_d")
+    if count and not sql.postgres:
+        sql.index("elig_d", "m, p, s")
+    return count
+
+
+def _classify_pairs(sql: Sql) -> None:
+    """Pairs where the file states exactly what we have are left alone; `elig_dirty` are the others
+    that have current spans (pairs without any get the file's spans as they are)."""
     sql.temp_table(
-        "elig_new",
-        "SELECT x.m, x.p FROM elig_pairs x WHERE NOT EXISTS"
-        " (SELECT 1 FROM elig_d d WHERE d.m = x.m AND d.p = x.p)",
-    )
-    absent = (
-        " UNION SELECT DISTINCT d.m, d.p FROM elig_d d WHERE NOT EXISTS"
-        " (SELECT 1 FROM elig_pairs x WHERE x.m = d.m AND x.p = d.p)"
-        if full
-        else ""
+        "elig_cmp",
+        "SELECT f.m AS fm, f.p AS fp, d.m AS dm, d.p AS dp FROM elig_f f FULL JOIN elig_d d"
+        " ON d.m = f.m AND d.p = f.p AND d.s = f.s AND d.e = f.e WHERE f.m IS NULL OR d.m IS NULL",
     )
     sql.temp_table(
         "elig_dirty",
-        "SELECT x.m, x.p FROM elig_pairs x"
-        " JOIN (SELECT m, p, COUNT(*) AS n FROM elig_d GROUP BY m, p) dc ON dc.m = x.m AND dc.p = x.p"
-        " LEFT JOIN (SELECT f.m, f.p, COUNT(*) AS n FROM elig_f f JOIN elig_d d ON d.m = f.m"
-        " AND d.p = f.p AND d.s = f.s AND d.e = f.e GROUP BY f.m, f.p) ex ON ex.m = x.m AND ex.p = x.p"
-        f" WHERE dc.n <> x.n OR ex.n IS NULL OR ex.n <> x.n{absent}",
+        "SELECT fm AS m, fp AS p FROM elig_cmp c WHERE fm IS NOT NULL AND EXISTS"
+        " (SELECT 1 FROM elig_d d WHERE d.m = c.fm AND d.p = c.fp)"
+        " UNION SELECT dm, dp FROM elig_cmp WHERE dm IS NOT NULL",
     )
     sql.temp_table(
-        "elig_dd",
-        "SELECT d.* FROM elig_d d JOIN elig_dirty x ON x.m = d.m AND x.p = d.p",
+        "elig_dd", "SELECT d.* FROM elig_d d JOIN elig_dirty x ON x.m = d.m AND x.p = d.p"
     )
     sql.temp_table(
-        "elig_ff",
-        "SELECT f.* FROM elig_f f JOIN elig_dirty x ON x.m = f.m AND x.p = f.p",
+        "elig_ff", "SELECT f.* FROM elig_f f JOIN elig_dirty x ON x.m = f.m AND x.p = f.p"
     )
     if not sql.postgres:
         sql.index("elig_dd", "m, p, s")
         sql.index("elig_ff", "m, p, s")
+
+
+def _new_spans(sql: Sql, select: str) -> str:
+    """The spans to add (m, p, s, e): PostgreSQL inserts them straight from `select` (ids from the
+    sequence, history rows from RETURNING); SQLite numbers them in `elig_ins` first."""
+    if sql.postgres:
+        return f"({select})"
+    table = EligibilitySpan._meta.db_table
+    base = int(sql.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {sql.q(table)}"))
+    new_id = f"{base} + ROW_NUMBER() OVER (ORDER BY m, p, s)"
+    sql.temp_table("elig_ins", f"SELECT {new_id} AS id, y.* FROM ({select}) y")
+    return "elig_ins"
 
 
 def _reconcile(sql: Sql, as_of_day: int | None) -> None:
@@ -143,8 +163,8 @@ def _reconcile(sql: Sql, as_of_day: int | None) -> None:
         sql.index("elig_r", "m, p, s")
 
 
-def _diff(sql: Sql) -> SpanCounts:
-    """The writes: `elig_del` (ids), `elig_upd` (id, s, e, terminated), `elig_ins` (id, m, p, s, e)."""
+def _diff(sql: Sql) -> tuple[SpanCounts, str]:
+    """The writes: `elig_del` (ids), `elig_upd` (id, s, e, terminated), and the spans to add."""
     sql.temp_table(
         "elig_match",
         "SELECT d.id, d.s AS ds, d.e AS de, r.s AS rs, r.e AS re, ROW_NUMBER() OVER (PARTITION BY"
@@ -159,38 +179,59 @@ def _diff(sql: Sql) -> SpanCounts:
     )
     terminated = int(sql.scalar("SELECT COUNT(*) FROM elig_upd WHERE terminated = 1"))
     changed = int(sql.scalar("SELECT COUNT(*) FROM elig_upd")) - terminated
-    table = EligibilitySpan._meta.db_table
-    added = sql.temp_table(
-        "elig_ins",
-        f"SELECT {sql.next_id(table)} AS id, x.m, x.p, x.s, x.e FROM (SELECT m, p, s, e,"
-        " ROW_NUMBER() OVER (ORDER BY m, p, s) AS rn FROM (SELECT r.m, r.p, r.s, r.e FROM elig_r r"
-        " WHERE NOT EXISTS (SELECT 1 FROM elig_dd d WHERE d.m = r.m AND d.p = r.p AND d.s >= r.s"
-        " AND d.s <= r.e) UNION ALL SELECT f.m, f.p, f.s, f.e FROM elig_f f JOIN elig_new n"
-        " ON n.m = f.m AND n.p = f.p) y) x",
+    new = _new_spans(
+        sql,
+        "SELECT r.m, r.p, r.s, r.e FROM elig_r r WHERE NOT EXISTS (SELECT 1 FROM elig_dd d"
+        " WHERE d.m = r.m AND d.p = r.p AND d.s >= r.s AND d.s <= r.e) UNION ALL SELECT f.m, f.p,"
+        " f.s, f.e FROM elig_f f WHERE NOT EXISTS (SELECT 1 FROM elig_d d WHERE d.m = f.m"
+        " AND d.p = f.p)",
     )
-    return SpanCounts(added=added, changed=changed, terminated=terminated, removed=removed)
+    return SpanCounts(changed=changed, terminated=terminated, removed=removed), new
 
 
 def _write(sql: Sql, stamp: Stamp, counts: SpanCounts) -> None:
     span = sql.q(EligibilitySpan._meta.db_table)
     end = sql.q("end")
     if counts.removed:
-        write_history(sql, EligibilitySpan, "elig_del", "-", stamp)
-        sql.run(f"DELETE FROM {span} WHERE id IN (SELECT id FROM elig_del)")
+        write_history(sql, EligibilitySpan, "-", stamp, ids_table="elig_del")
+        sql.timed("delete spans", f"DELETE FROM {span} WHERE id IN (SELECT id FROM elig_del)")
     if counts.changed or counts.terminated:
-        sql.run(
+        sql.timed(
+            "update spans",
             f"UPDATE {span} SET start = {sql.date('u.s')}, {end} = {sql.end_date('u.e')},"
             f" updated_at = %s FROM elig_upd u WHERE {span}.id = u.id",
             [stamp.when],
         )
-        write_history(sql, EligibilitySpan, "elig_upd", "~", stamp)
-    if counts.added:
-        sql.run(
-            f"INSERT INTO {span} (id, member_id, program_id, start, {end}, updated_at)"
-            f" SELECT id, m, p, {sql.date('s')}, {sql.end_date('e')}, %s FROM elig_ins",
-            [stamp.when],
+        write_history(sql, EligibilitySpan, "~", stamp, ids_table="elig_upd")
+
+
+def _insert(sql: Sql, stamp: Stamp, new: str) -> int:
+    """Add the new spans (`new`: m, p, s, e rows) and their history rows; returns how many."""
+    span = sql.q(EligibilitySpan._meta.db_table)
+    end = sql.q("end")
+    values = f"m AS member_id, p AS program_id, {sql.date('s')} AS start"
+    values += f", {sql.end_date('e')} AS {end}"
+    if sql.postgres:  # one statement: the rows go in, RETURNING feeds their history rows
+        history = EligibilitySpan.history.model._meta.db_table  # type: ignore[attr-defined]
+        columns = f"id, member_id, program_id, start, {end}"
+        return sql.timed(
+            "insert spans with history",
+            f"WITH ins AS (INSERT INTO {span} (member_id, program_id, start, {end}, updated_at)"
+            f" SELECT {values}, %s FROM {new} y RETURNING {columns}) INSERT INTO {sql.q(history)}"
+            f" ({columns}, history_date, history_change_reason, history_type, history_user_id,"
+            f" load_id) SELECT {columns}, %s, %s, '+', %s, %s FROM ins",
+            [stamp.when, stamp.when, stamp.reason, stamp.user_id, stamp.load_id],
         )
-        write_history(sql, EligibilitySpan, "elig_ins", "+", stamp)
+    added = sql.timed(
+        "insert spans",
+        f"INSERT INTO {span} (id, member_id, program_id, start, {end}, updated_at)"
+        f" SELECT id, {values}, %s FROM {new}",
+        [stamp.when],
+    )
+    if added:
+        source = f"SELECT id, {values} FROM {new}"
+        write_history(sql, EligibilitySpan, "+", stamp, source=source)
+    return added
 
 
 def apply_terminations_and_reinstatements(sql: Sql, stamp: Stamp) -> SpanCounts:
@@ -227,13 +268,13 @@ def apply_terminations_and_reinstatements(sql: Sql, stamp: Stamp) -> SpanCounts:
             f" FROM elig_term t WHERE {span}.id = t.id",
             [stamp.when],
         )
-        write_history(sql, EligibilitySpan, "elig_term", "~", stamp)
+        write_history(sql, EligibilitySpan, "~", stamp, ids_table="elig_term")
     if reopened:
         sql.run(
             f"UPDATE {span} SET {end} = NULL, updated_at = %s WHERE id IN (SELECT id FROM elig_reopen)",
             [stamp.when],
         )
-        write_history(sql, EligibilitySpan, "elig_reopen", "~", stamp)
+        write_history(sql, EligibilitySpan, "~", stamp, ids_table="elig_reopen")
     unmatched = (
         f"SELECT t.position FROM elig_tr t WHERE NOT EXISTS (SELECT 1 FROM {span} d"
         " WHERE d.member_id = t.m AND (t.p IS NULL OR t.p = d.program_id) AND d.id IN"

@@ -6,6 +6,7 @@ arithmetic on both databases. Converting to and from the real date columns is th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ class Sql:
         self.postgres = connection.vendor == "postgresql"
         self.cursor = connection.cursor()
         self._temp: list[str] = []
+        self.timings: dict[str, float] = {}
 
     # --- conversions -----------------------------------------------------------------------------
     def date(self, day: str) -> str:
@@ -62,6 +64,21 @@ class Sql:
 
     def temp_table(self, name: str, select: str, params: Sequence[Any] = ()) -> int:
         """Create a temporary table from a query; it disappears when the load ends."""
+        started = time.perf_counter()
+        try:
+            return self._temp_table(name, select, params)
+        finally:
+            self.timings[name] = round(time.perf_counter() - started, 3)
+
+    def timed(self, label: str, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a write and remember how long it took (the load records its step timings)."""
+        started = time.perf_counter()
+        try:
+            return self.run(sql, params)
+        finally:
+            self.timings[label] = round(time.perf_counter() - started, 3)
+
+    def _temp_table(self, name: str, select: str, params: Sequence[Any]) -> int:
         self.run(f"DROP TABLE IF EXISTS {name}")
         suffix = " ON COMMIT DROP" if self.postgres else ""
         self.run(f"CREATE TEMPORARY TABLE {name}{suffix} AS {select}", params)
@@ -80,10 +97,12 @@ class Sql:
         self.run(f"CREATE INDEX {name} ON {table} ({columns})")
 
     def tune(self) -> None:
-        """Memory for sorts and hashes of a few million rows, for this transaction only."""
+        """Memory for sorts, hashes, index builds and the load's temporary tables (a few million
+        rows), for this transaction only. This is the database server's memory, not the loader's."""
         if self.postgres:
             self.run("SET LOCAL work_mem = '256MB'")
-            self.run("SET LOCAL temp_buffers = '256MB'")
+            self.run("SET LOCAL maintenance_work_mem = '512MB'")
+            self.run("SET LOCAL temp_buffers = '1GB'")
         else:
             self.run("PRAGMA cache_size = -262144")
 
@@ -98,6 +117,41 @@ class Sql:
         if self.postgres:
             return f"nextval(pg_get_serial_sequence('{table}', 'id'))"
         return f"((SELECT COALESCE(MAX(id), 0) FROM {self.q(table)}) + rn)"
+
+    def is_empty(self, table: str) -> bool:
+        return self.scalar(f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.q(table)} LIMIT 1) t") == 0
+
+    def defer_indexes(self, table: str) -> list[str]:
+        """Drop the secondary indexes (and unique constraints) of an *empty* table that is about to
+        receive a bulk load; returns the statements that rebuild them. Building an index once over a
+        million sorted rows is several times cheaper than a million random index insertions. DDL is
+        transactional: a load that fails restores them with everything else."""
+        rebuild: list[str] = []
+        if self.postgres:
+            for name, definition in self.rows(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = %s::regclass AND contype = 'u'",
+                [table],
+            ):
+                self.run(f"ALTER TABLE {self.q(table)} DROP CONSTRAINT {self.q(name)}")
+                rebuild.append(
+                    f"ALTER TABLE {self.q(table)} ADD CONSTRAINT {self.q(name)} {definition}"
+                )
+            indexes = self.rows(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i"
+                " ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass AND NOT x.indisprimary",
+                [table],
+            )
+        else:
+            indexes = self.rows(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+                " AND sql IS NOT NULL",
+                [table],
+            )
+        for name, definition in indexes:
+            self.run(f"DROP INDEX {self.q(name)}")
+            rebuild.append(definition)
+        return rebuild
 
     def drop_temp(self) -> None:
         for name in reversed(self._temp):

@@ -30,6 +30,7 @@ _TYPES = {
     "start_day": "integer",
     "end_day": "integer",
     "action": "varchar(1)",
+    "first_row": "boolean",
 }
 
 

@@ -51,6 +51,7 @@ class EligibilityLoad(models.Model):
     spans_removed = models.PositiveIntegerField(default=0)
     parse_seconds = models.FloatField(null=True, blank=True)
     merge_seconds = models.FloatField(null=True, blank=True)
+    step_seconds = models.JSONField(default=dict, blank=True)
     job = models.ForeignKey(
         "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
