@@ -13,10 +13,9 @@ from members.services import JOB_KIND, eligibility_load_run
 def run_eligibility_load(job: Job, reporter: JobReporter) -> dict[str, Any]:
     """Run one eligibility load; progress goes through the cache while its transaction is open."""
     reporter.progress(0, "Starting")
-    with job.input_file.open("rb") as stream:
-        load = eligibility_load_run(
-            load_id=job.params["load"], stream=stream, progress=reporter.progress
-        )
+    load = eligibility_load_run(
+        load_id=job.params["load"], path=job.input_file.path, progress=reporter.progress
+    )
     counts = load.counts()
     Job.objects.filter(pk=job.pk).update(counts=counts)
     reporter.log(

@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aso.core.jobs import JobFailure, job_create
-from members.choices import LoadFormat, LoadMode, LoadStatus
+from members.choices import LoadFormat, LoadStatus
 from members.loading.rows import FileRefused
-from members.loading.run import default_as_of, run_load
+from members.loading.run import run_load
 from members.models import EligibilityLoad
 from members.models.loads import DUPLICATE_FILE_MESSAGE
 
@@ -63,6 +63,7 @@ def eligibility_load_submit(
     mode: str = "",
     file_format: str = "",
     as_of: dt.date | None = None,
+    validate_x12: bool = True,
 ) -> EligibilityLoad:
     """Record a state file and queue its load; a file already loaded is refused, naming that load.
 
@@ -77,6 +78,7 @@ def eligibility_load_submit(
         format=file_format or sniff_format(file),
         mode=mode,
         as_of=as_of,
+        validate_x12=validate_x12,
         created_by=acting_user,
     )
     earlier = _loaded_before(sha256)
@@ -107,7 +109,7 @@ def _loaded_before(sha256: str) -> EligibilityLoad | None:
 
 
 def eligibility_load_run(
-    *, load_id: int, stream: IO[bytes], progress: Callable[[float, str], None]
+    *, load_id: int, path: str, progress: Callable[[float, str], None]
 ) -> EligibilityLoad:
     """Load the file of `load_id` in one transaction: all of it, or nothing (the load row says why).
 
@@ -122,8 +124,7 @@ def eligibility_load_run(
     _start(load)
     try:
         with transaction.atomic():
-            _, size = file_digest(stream)
-            run_load(load=load, stream=stream, size=size, progress=progress)  # type: ignore[arg-type]
+            run_load(load=load, path=path, progress=progress)
             load.status, load.finished_at = LoadStatus.SUCCEEDED, timezone.now()
             load.save()
     except FileRefused as exc:
@@ -166,10 +167,7 @@ def _start(load: EligibilityLoad) -> None:
             finished_at=timezone.now(),
         )
         load.status, load.started_at = LoadStatus.RUNNING, timezone.now()
-        if load.format == LoadFormat.CSV:
-            load.mode = load.mode or LoadMode.DELTA
-            load.as_of = load.as_of or default_as_of()
-        load.save(update_fields=["status", "started_at", "mode", "as_of"])
+        load.save(update_fields=["status", "started_at"])
 
 
 def _fail(load: EligibilityLoad, message: str) -> None:
@@ -177,5 +175,5 @@ def _fail(load: EligibilityLoad, message: str) -> None:
     logger.info("eligibility load %s failed: %s", load.pk, message)
     fresh = EligibilityLoad.objects.get(pk=load.pk)
     fresh.status, fresh.message, fresh.finished_at = LoadStatus.FAILED, message, timezone.now()
-    fresh.save(update_fields=["status", "message", "finished_at", "mode", "as_of"])
+    fresh.save(update_fields=["status", "message", "finished_at"])
     load.refresh_from_db()

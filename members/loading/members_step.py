@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from members.choices import RejectionCode
 from members.loading.history import Stamp, write_history
-from members.loading.rows import Rejection
+from members.loading.rows import MEMBER_ONLY, STATE, Rejection
 from members.loading.sql import Sql
 from members.loading.staging import STAGE
 from members.models import Member
 from providers.models import Town
 
 IDS = "elig_m"  # one row per member id the file names: demographics, member_id, is_new
+NOT_A_MEMBER = "{id_} is not a member: there is no coverage to terminate or reinstate."
 NEW_MEMBER_INCOMPLETE = (
     "{id_} is not a member yet, and a new member needs last and first names and a date of birth."
 )
@@ -50,8 +51,11 @@ class MemberCounts:
     changed: int = 0
 
 
-def load_members(sql: Sql, stamp: Stamp, rejections: list[Rejection]) -> MemberCounts:
-    """Match, add and update the members a staged file names; fills `elig_m` (id -> member)."""
+def load_members(
+    sql: Sql, stamp: Stamp, rejections: list[Rejection], *, x12: bool = False
+) -> MemberCounts:
+    """Match, add and update the members a staged file names; fills `elig_m` (id -> member).
+    `x12`: the file may terminate or reinstate (an 834), and may omit names or birth dates."""
     member = sql.q(Member._meta.db_table)
     sequence = f"pg_get_serial_sequence('{Member._meta.db_table}', 'id')"
     empty = sql.is_empty(Member._meta.db_table)
@@ -70,7 +74,8 @@ def load_members(sql: Sql, stamp: Stamp, rejections: list[Rejection]) -> MemberC
         f" FROM {STAGE} s LEFT JOIN {member} m ON m.medicaid_id = s.medicaid_id"
         f" LEFT JOIN {sql.q(Town._meta.db_table)} t ON t.id = s.town_id WHERE s.first_row",
     )
-    _refuse_incomplete_new_members(sql, rejections)
+    if x12:
+        _refuse_incomplete_new_members(sql, rejections)
     if sql.postgres and empty:
         sql.run(f"SELECT setval({sequence}, GREATEST((SELECT MAX(member_id) FROM {IDS}), 1))")
     if not sql.postgres:
@@ -80,13 +85,23 @@ def load_members(sql: Sql, stamp: Stamp, rejections: list[Rejection]) -> MemberC
 
 
 def _refuse_incomplete_new_members(sql: Sql, rejections: list[Rejection]) -> None:
+    """A new member needs names and a birth date; an id we do not know that the file only
+    terminates or reinstates is not created (there is nothing to end)."""
     incomplete = "is_new AND (last_name IS NULL OR first_name IS NULL OR birth_day IS NULL)"
-    rows = sql.rows(f"SELECT position, medicaid_id FROM {IDS} WHERE {incomplete}")
-    for position, medicaid_id in rows:
-        message = NEW_MEMBER_INCOMPLETE.format(id_=medicaid_id)
-        rejections.append(Rejection(position, RejectionCode.MISSING_NAME, message, medicaid_id))
-    if rows:
-        sql.run(f"DELETE FROM {IDS} WHERE {incomplete}")
+    only_ends = (
+        f"is_new AND medicaid_id NOT IN (SELECT medicaid_id FROM {STAGE}"
+        f" WHERE action IN ('{STATE}', '{MEMBER_ONLY}'))"
+    )
+    for condition, code, message in (
+        (only_ends, RejectionCode.NOTHING_TO_CHANGE, NOT_A_MEMBER),
+        (incomplete, RejectionCode.MISSING_NAME, NEW_MEMBER_INCOMPLETE),
+    ):
+        rows = sql.rows(f"SELECT position, medicaid_id FROM {IDS} WHERE {condition}")
+        for position, medicaid_id in rows:
+            text = message.format(id_=medicaid_id)
+            rejections.append(Rejection(position, code, text, medicaid_id))
+        if rows:
+            sql.run(f"DELETE FROM {IDS} WHERE {condition}")
 
 
 def _add_members(sql: Sql, stamp: Stamp) -> int:

@@ -36,6 +36,11 @@ class EligibilityLoad(models.Model):
         blank=True,
         help_text="The date the file speaks for: a full file is the whole truth as of this date.",
     )
+    validate_x12 = models.BooleanField(
+        "Validate with pyx12",
+        default=True,
+        help_text="834 only: check the file against the 005010X220A1 map first (about 0.7 ms a member).",
+    )
     status = models.CharField(max_length=12, choices=LoadStatus.choices, default=LoadStatus.PENDING)
     message = models.TextField(blank=True)
     duplicate_of = models.ForeignKey(

@@ -33,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
         parser.add_argument("--format", choices=LoadFormat.values, default="")
         parser.add_argument("--user", default="", help="Username the load is recorded under.")
+        parser.add_argument(
+            "--no-x12-validation",
+            dest="validate_x12",
+            action="store_false",
+            help="834: skip the pyx12 check (it costs about 0.7 ms of CPU a member).",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         self.verbosity = options["verbosity"]
@@ -52,6 +58,7 @@ class Command(BaseCommand):
                 mode=options["mode"] or "",
                 file_format=options["format"],
                 as_of=options["as_of"],
+                validate_x12=options["validate_x12"],
             )
         load = self._follow(load)
         self._report(load)
