@@ -64,3 +64,6 @@ class LoadUploadForm(forms.Form):
     file_format = forms.ChoiceField(
         label="Format", choices=[("", "Detect"), *LoadFormat.choices], required=False
     )
+    validate_x12 = forms.BooleanField(
+        label="834: validate with pyx12 first (about 0.7 ms a member)", required=False, initial=True
+    )

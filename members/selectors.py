@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from members.models import EligibilitySpan, Member
+from members.models import EligibilityLoad, EligibilitySpan, Member, Program
 from members.rules import (
     CoverageSpan,
     EligibilityAnswer,
@@ -93,3 +93,86 @@ def members_visible_to(*, user: Any) -> QuerySet[Member]:
 def access_member(*, user: Any, pk: int) -> Member:
     """The member, or 404 whether it is missing or not the user's to see."""
     return get_object_or_404(members_visible_to(user=user).select_related("town", "region"), pk=pk)
+
+
+SEARCH_LIMIT = 50
+
+
+def members_matching(
+    *,
+    user: Any,
+    medicaid_id: str = "",
+    last_name: str = "",
+    first_name: str = "",
+    birth_date: dt.date | None = None,
+) -> QuerySet[Member]:
+    """Staff search: an exact Medicaid id, or a date of birth with the start of the last (and first)
+    name, case-insensitive. At most SEARCH_LIMIT members, by name."""
+    members = members_visible_to(user=user).select_related("town", "region")
+    if medicaid_id:
+        members = members.filter(medicaid_id=normalize_medicaid_id(medicaid_id))
+    elif birth_date is None:
+        return members.none()
+    else:
+        members = members.filter(birth_date=birth_date, last_name__istartswith=last_name.strip())
+        if first_name.strip():
+            members = members.filter(first_name__istartswith=first_name.strip())
+    return members.order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT]
+
+
+def member_spans(*, member: Member) -> QuerySet[EligibilitySpan]:
+    """A member's spans, latest first, with their programs."""
+    return member.spans.select_related("program").order_by("-start", "program__sort_order")
+
+
+HISTORY_LIMIT = 200
+
+
+def member_history(*, member: Member) -> list[dict[str, Any]]:
+    """What changed a member and its spans, newest first: each change with who made it (a person or
+    an eligibility load). Three queries, whatever the member's history length."""
+    spans = (
+        EligibilitySpan.history.filter(member_id=member.pk)
+        .select_related("history_user", "load")
+        .order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
+    )
+    people = member.history.select_related("history_user", "load").order_by(
+        "-history_date", "-history_id"
+    )[:HISTORY_LIMIT]
+    programs = dict(Program.objects.values_list("id", "name"))
+    rows = [
+        {
+            "when": h.history_date,
+            "what": "coverage",
+            "kind": h.get_history_type_display(),
+            "detail": f"{programs.get(h.program_id, '?')}: {h.start:%m/%d/%Y} - "
+            + (f"{h.end:%m/%d/%Y}" if h.end else "open"),
+            "user": h.history_user,
+            "load": h.load,
+        }
+        for h in spans
+    ]
+    rows += [
+        {
+            "when": h.history_date,
+            "what": "member",
+            "kind": h.get_history_type_display(),
+            "detail": f"{h.last_name}, {h.first_name}; born {h.birth_date:%m/%d/%Y}",
+            "user": h.history_user,
+            "load": h.load,
+        }
+        for h in people
+    ]
+    return sorted(rows, key=lambda r: r["when"], reverse=True)[:HISTORY_LIMIT]
+
+
+def loads_visible_to(*, user: Any) -> QuerySet[EligibilityLoad]:
+    """Eligibility loads: all for those who run loads, none for anyone else."""
+    if not user.is_authenticated or not user.has_perm("members.load_eligibility"):
+        return EligibilityLoad.objects.none()
+    return EligibilityLoad.objects.select_related("created_by", "job", "duplicate_of")
+
+
+def access_load(*, user: Any, pk: int) -> EligibilityLoad:
+    """The load, or 404 whether it is missing or not the user's to see."""
+    return get_object_or_404(loads_visible_to(user=user), pk=pk)

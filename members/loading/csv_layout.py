@@ -103,9 +103,9 @@ def read_csv(
             staged, problems = row_check(line, row)
             if problems:
                 reading.rejections.extend(problems)
-                if staged is None:
-                    reading.rows_rejected += 1
-                    continue
+            if staged is None:
+                reading.rows_rejected += 1
+                continue
             yield staged
             if progress is not None and reading.rows_read % 50_000 == 0:
                 progress(stream.tell())

@@ -122,7 +122,7 @@ def _add_members(sql: Sql, stamp: Stamp) -> int:
         f" SELECT {values}, %s FROM {IDS} n WHERE n.is_new"
     )
     if sql.postgres:  # one statement: the rows go in, RETURNING feeds their history rows
-        history = Member.history.model._meta.db_table  # type: ignore[attr-defined]
+        history = Member.history.model._meta.db_table
         return sql.timed(
             "insert members with history",
             f"WITH ins AS ({insert} RETURNING {columns}) INSERT INTO {sql.q(history)} ({columns},"

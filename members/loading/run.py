@@ -68,12 +68,12 @@ def _merge(
     stamp = Stamp(when=timezone.now(), user_id=load.created_by_id, load_id=load.pk)
     members = load_members(sql, stamp, rejections, x12=load.format == LoadFormat.X12_834)
     load.members_added, load.members_changed = members.added, members.changed
-    steps = {"read_and_stage": load.parse_seconds, "members": time.perf_counter() - started}
+    members_seconds = time.perf_counter() - started
     progress(READ_SHARE + 15, "Members matched; reconciling spans")
     _failpoint("members_written")
     spans = load_spans(sql, stamp, as_of=load.as_of if load.mode == LoadMode.FULL else None)
     extra = apply_terminations_and_reinstatements(sql, stamp)
-    steps["spans"] = time.perf_counter() - started - steps["members"]
+    spans_seconds = time.perf_counter() - started - members_seconds
     if rebuild:
         progress(90, "Building indexes")
         _rebuild(sql, rebuild)
@@ -84,11 +84,15 @@ def _merge(
     load.spans_added, load.spans_removed = spans.added, spans.removed
     load.spans_changed = spans.changed + extra.changed
     load.spans_terminated = spans.terminated + extra.terminated
-    load.step_seconds = {k: round(v or 0, 3) for k, v in steps.items()}
+    load.step_seconds = {
+        "read_and_stage": load.parse_seconds or 0.0,
+        "members": round(members_seconds, 3),
+        "spans": round(spans_seconds, 3),
+    }
     progress(95, "Spans written; recording rejections")
 
 
-BULK_TABLES = (Member, EligibilitySpan, Member.history.model, EligibilitySpan.history.model)  # type: ignore[attr-defined]
+BULK_TABLES = (Member, EligibilitySpan, Member.history.model, EligibilitySpan.history.model)
 
 
 def _initial_load_mode(sql: Sql) -> list[str]:

@@ -212,7 +212,7 @@ def _insert(sql: Sql, stamp: Stamp, new: str) -> int:
     values = f"m AS member_id, p AS program_id, {sql.date('s')} AS start"
     values += f", {sql.end_date('e')} AS {end}"
     if sql.postgres:  # one statement: the rows go in, RETURNING feeds their history rows
-        history = EligibilitySpan.history.model._meta.db_table  # type: ignore[attr-defined]
+        history = EligibilitySpan.history.model._meta.db_table
         columns = f"id, member_id, program_id, start, {end}"
         return sql.timed(
             "insert spans with history",
