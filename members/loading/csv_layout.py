@@ -81,12 +81,9 @@ def read_csv(
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[StagedRow]:
     """Staged rows of a CSV file in our layout; rejections and counts are added to `reading`."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(_utf8_lines(stream))
     try:
         header = next(reader, None)
-    except UnicodeDecodeError as exc:
-        raise FileRefused(NOT_UTF8.format(line=1)) from exc
     except csv.Error as exc:
         raise FileRefused(NOT_CSV.format(reason=exc)) from exc
     if not header or not any(h.strip() for h in header):
@@ -109,10 +106,26 @@ def read_csv(
             yield staged
             if progress is not None and reading.rows_read % 50_000 == 0:
                 progress(stream.tell())
-    except UnicodeDecodeError as exc:
-        raise FileRefused(NOT_UTF8.format(line=line + 1)) from exc
     except csv.Error as exc:
         raise FileRefused(NOT_CSV.format(reason=f"line {line + 1}: {exc}")) from exc
+
+
+def _utf8_lines(stream: BinaryIO) -> Iterator[str]:
+    """The file's lines as text (a UTF-8 byte-order mark dropped), decoded a megabyte at a time; a
+    line that is not UTF-8 refuses the file, naming the line."""
+    lines_before = 0
+    first = True
+    while block := stream.read(1 << 20):
+        block += stream.readline()  # end on a line break: no character is cut in two
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = lines_before + block.count(b"\n", 0, exc.start) + 1
+            raise FileRefused(NOT_UTF8.format(line=line)) from exc
+        if first:
+            text, first = text.removeprefix("\ufeff"), False
+        lines_before += block.count(b"\n")
+        yield from io.StringIO(text, newline="")  # lines end at \n or \r only, as csv expects
 
 
 def _header_index(header: list[str]) -> dict[str, int]:
