@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from members.choices import LoadFormat, LoadMode, LoadStatus
 from members.models import EligibilityLoad, EligibilitySpan, Program
-from tests.matrix import Entry, World, world_builder
+from tests.matrix import ApiEntry, Entry, World, world_builder
 
 CHECKERS = (
     "provider_staff",
@@ -62,6 +62,7 @@ ENTRIES = {
     "members:member_detail": Entry(
         url=lambda w: reverse("members:member_detail", args=[w.member_child.pk]),
         expect=dict.fromkeys(CLINICAL, 200),
+        member_data=True,
     ),
     "members:load_list": Entry(
         url=lambda w: reverse("members:load_list"), expect={"data_ops": 200}
@@ -73,7 +74,10 @@ ENTRIES = {
         url=lambda w: reverse("members:load_rejections", args=[w.load_a.pk]),
         expect={"data_ops": 200},
     ),
-    "members:api_eligibility_inquiry": Entry(
+}
+
+API_ENTRIES = {
+    "POST /api/v1/eligibility/inquiries": ApiEntry(
         url=lambda w: reverse("members:api_eligibility_inquiry"),
         expect=dict.fromkeys(CHECKERS, 200),
         method="post",
