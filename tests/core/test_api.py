@@ -62,3 +62,10 @@ def test_a_malformed_page_number_is_refused_not_read_as_page_one(client, make_us
     response = client.get("/api/v1/jobs/", {"page": page})
     assert response.status_code == 404
     assert "Invalid page" in response.json()["detail"]
+
+
+def test_a_filter_given_without_a_value_is_refused(client, make_user):
+    client.force_login(make_user("network_ops"))
+    response = client.get("/api/v1/providers/", {"status": ""})
+    assert response.status_code == 400
+    assert response.json() == {"status": ["Give a value for this filter, or leave it out."]}
