@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
+from aso.core.filtering import IdFilter
 from providers.choices import ProviderKind, ProviderStatus
 from providers.models import Provider, ServiceOffering, Site
 
@@ -52,7 +53,7 @@ class ProviderFilter(filters.FilterSet):
 
 
 class SiteFilter(filters.FilterSet):
-    provider = filters.NumberFilter(field_name="provider_id", help_text="Provider id")
+    provider = IdFilter(field_name="provider_id", help_text="Provider id")
     npi = filters.CharFilter(field_name="provider__npi", help_text="The provider's NPI")
     region = filters.CharFilter(field_name="region__code", lookup_expr="iexact")
     town = filters.CharFilter(field_name="town__name", lookup_expr="iexact")
