@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from members.models import Member
@@ -78,8 +79,8 @@ class ContactForm(MemberLookupMixin, forms.Form):
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     outcome = forms.ChoiceField(choices=ContactOutcome.choices)
-    warm_transfer_to = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]  set in __init__
+    warm_transfer_to: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),  # the care managers, set in __init__
         required=False,
         label="Warm transfer to",
         empty_label="(no transfer)",

@@ -129,7 +129,7 @@ def _seed_contacts(
     days, per_day = ctx.pick(small=60, ct=365), ctx.pick(small=15, ct=480)
     times = _times(rng, ctx, days, per_day)
     n = len(times)
-    shares = dict(CATEGORY_SHARES, GRIEVANCE=ctx.pick(small=0.03, ct=0.004))
+    shares = dict(CATEGORY_SHARES, GRIEVANCE=0.03 if ctx.scale == "small" else 0.004)
     categories = dict(ContactCategory.objects.values_list("code", "id"))
     codes = _pick(rng, tuple(shares.items()), n)
     callers = _pick(rng, CALLERS, n)
@@ -267,7 +267,8 @@ def _seed_referrals(
     levels = sorted(by_level)
     weights = np.array([len(by_level[level]) for level in levels], dtype=float)
     start = _next_id(Referral)
-    referrals, sites = [], []
+    referrals: list[tuple[object, ...]] = []
+    sites: list[tuple[int, int, int]] = []
     for contact_id, received_at, code, member in contacts:
         if code != "PROVIDER_REFERRAL" or rng.random() > 0.85:
             continue
@@ -334,7 +335,9 @@ def _seed_beds(ctx: SeedContext, rng: np.random.Generator) -> tuple[int, int]:
     now = dt.datetime.now(dt.UTC)
     morning = dt.datetime.combine(ctx.today, dt.time(7), tzinfo=NEW_YORK).astimezone(dt.UTC)
     end = now if now.astimezone(NEW_YORK).date() == ctx.today else morning
-    report_id, reports, lines = _next_id(BedReport), [], []
+    report_id = _next_id(BedReport)
+    reports: list[tuple[int, int, dt.datetime, str]] = []
+    lines: list[tuple[object, ...]] = []
     for site_id, units in sorted(offered.items()):
         silent = rng.random() < 0.08 or not reports  # the first site always, so the demo shows one
         silent_hours = int(rng.integers(14, 60)) if silent else 0

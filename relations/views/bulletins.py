@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relations import rules
-from relations.models import Bulletin
+from relations.models import Bulletin, BulletinRead
 from relations.provider_forms import BulletinForm
 from relations.selectors import (
     access_attachment,
@@ -37,8 +37,8 @@ def _status(bulletin: Bulletin, today: object) -> str:
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     """The current bulletins addressed to the user's organization, unread first."""
     bulletins = bulletins_addressed_to(user=request.user, today=timezone.localdate())
-    bulletins.sort(key=lambda b: (b.is_read, -b.publish_on.toordinal(), -b.pk))
-    unread = sum(1 for b in bulletins if not b.is_read)
+    bulletins.sort(key=lambda b: (getattr(b, "is_read", False), -b.publish_on.toordinal(), -b.pk))
+    unread = sum(0 if getattr(b, "is_read", False) else 1 for b in bulletins)
     return render(
         request, "relations/bulletin_list.html", {"bulletins": bulletins, "unread": unread}
     )
@@ -56,7 +56,9 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(bulletin.attachments.all()),
         "publisher": publisher,
         "status": _status(bulletin, today),
-        "is_read": bulletin.reads.filter(user=request.user).exists(),
+        "is_read": BulletinRead.objects.filter(
+            bulletin=bulletin, user_id=request.user.pk or 0
+        ).exists(),
     }
     if publisher:
         context["read_count"] = bulletin.reads.count()
@@ -91,7 +93,7 @@ def bulletin_manage(request: HttpRequest) -> HttpResponse:
     page = page_of(request, bulletins_published(user=request.user))
     today = timezone.localdate()
     for bulletin in page:
-        bulletin.status = _status(bulletin, today)  # type: ignore[attr-defined]
+        bulletin.status = _status(bulletin, today)
     context = {"page": page, "query": query_without_page(request)}
     return render(request, "relations/bulletin_manage.html", context)
 

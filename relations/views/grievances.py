@@ -95,7 +95,7 @@ def grievance_create(request: HttpRequest) -> HttpResponse:
             )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        contact = access_contact(user=request.user, pk=data["contact"]) if data["contact"] else None
+        source = access_contact(user=request.user, pk=data["contact"]) if data["contact"] else None
         try:
             grievance = grievance_file(
                 acting_user=request.user,
@@ -106,7 +106,7 @@ def grievance_create(request: HttpRequest) -> HttpResponse:
                 channel=data["channel"],
                 received_at=data["received_at"],
                 about_provider=data["about_provider"],
-                contact=contact,
+                contact=source,
                 notice_language=data["notice_language"],
             )
         except ValidationError as exc:

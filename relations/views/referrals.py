@@ -76,7 +76,7 @@ def referral_record_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{field}: {error}" if field != "__all__" else error)
+                messages.error(request, f"{field}: {error}" if field != "__all__" else str(error))
         return _back_to_search(request)
     data = form.cleaned_data
     contact = access_contact(user=request.user, pk=data["contact"]) if data["contact"] else None
