@@ -73,8 +73,8 @@ ENTRIES = {
         url=lambda w: reverse("members:load_rejections", args=[w.load_a.pk]),
         expect={"data_ops": 200},
     ),
-    "members:api_eligibility_inquiry": Entry(
-        url=lambda w: reverse("members:api_eligibility_inquiry"),
+    "members_api:eligibility_inquiry": Entry(
+        url=lambda w: reverse("members_api:eligibility_inquiry"),
         expect=dict.fromkeys(CHECKERS, 200),
         method="post",
         data=_inquiry,

@@ -42,7 +42,7 @@ def _ask(api, medicaid_id="012345678", birth="1990-04-12", on="2025-06-01"):  # 
 
 
 def test_the_url_is_the_documented_one():
-    assert reverse("members:api_eligibility_inquiry") == URL
+    assert reverse("members_api:eligibility_inquiry") == URL
 
 
 def test_an_eligible_member_gets_program_span_and_other_programs(api, ana):
