@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from common import ROOT, Measurement, Result, django_setup, timed
@@ -100,6 +101,10 @@ def naive_baseline(url: str, path: Path, total_rows: int) -> Measurement:
     )
 
 
+def step(text: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} load {load_average()}: {text}", flush=True)
+
+
 def figure(label: str, run: dict) -> Measurement:
     load = run["load"]
     counts = ", ".join(f"{k} {v:,}" for k, v in load["counts"].items())
@@ -160,11 +165,15 @@ def write_files() -> tuple[Path, Path, Path, int]:
 def main() -> None:
     django_setup()  # the seeded ct database (DATABASE_URL)
     seeded = os.environ["DATABASE_URL"]
+    step("writing the population files")
     full, rerun, delta, rows = write_files()
+    step("empty database, COPY floor")
     target = fresh_postgres(seeded, "aso_bench_load")
     floor = copy_floor(target, full)
     before = load_average()
+    step("full load")
     first = driver(target, str(full), "--full", "--as-of", AS_OF.isoformat())
+    step(f"full load done in {first['seconds']:.1f} s; naive ORM baseline")
     naive = naive_baseline(fresh_postgres(seeded, "aso_bench_naive"), full, rows)
     Result(
         name="eligibility_load_full_postgresql",
@@ -176,6 +185,7 @@ def main() -> None:
         extra={**extra(first, before), "ratio to (a)": round(first["seconds"] / floor.seconds, 1)},
     ).write()
 
+    step("rerun")
     written_before = history_rows(target)
     before = load_average()
     again = driver(target, str(rerun), "--full", "--as-of", AS_OF.isoformat())
@@ -195,6 +205,7 @@ def main() -> None:
         },
     ).write()
 
+    step("delta")
     before = load_average()
     daily = driver(
         target, str(delta), "--delta", "--as-of", (AS_OF + dt.timedelta(days=1)).isoformat()
@@ -209,6 +220,7 @@ def main() -> None:
         extra=extra(daily, before),
     ).write()
 
+    step("SQLite")
     sqlite_url = fresh_sqlite(DATA / "load.sqlite3")
     floor = sqlite_floor(sqlite_url, full)
     before = load_average()

@@ -27,6 +27,19 @@ def backend_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries the parent's
+    resident size over fork and exec into it."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     django_setup()
     from django.core.management import call_command
@@ -58,7 +71,7 @@ def main() -> None:
                 "database_cpu_seconds": (cpu_after - cpu_before)
                 if cpu_before is not None
                 else None,
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_rss_mb": peak_rss_mb(),
                 "error": error,
                 "output": out.getvalue().strip(),
                 "load": {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from members.models import EligibilityLoad, EligibilitySpan, Member, Program
@@ -65,19 +65,36 @@ def normalize_medicaid_id(value: str) -> str:
 def eligibility_check(*, medicaid_id: str, birth_date: dt.date, on: dt.date) -> EligibilityAnswer:
     """The answer to a provider's check: id + date of birth + date of service.
 
-    An unknown id and a known id with another date of birth take the same path and give the same
-    answer (one query each, no spans read), so the answer never confirms that an id exists.
+    One query whatever the outcome: the member by id with its spans starting on or before the date
+    (an outer join). An unknown id and a known id with another date of birth then get the same
+    answer from the rule, in the same time, so the answer never confirms that an id exists.
     """
-    row = (
+    rows = list(
         Member.objects.filter(medicaid_id=normalize_medicaid_id(medicaid_id))
-        .values_list("id", "birth_date")
-        .first()
+        .annotate(span=FilteredRelation("spans", condition=Q(spans__start__lte=on)))
+        .values_list(
+            "id",
+            "birth_date",
+            "span__id",
+            "span__program__code",
+            "span__program__name",
+            "span__start",
+            "span__end",
+            "span__program__sort_order",
+        )
     )
-    candidate = MemberFacts(member_id=row[0], birth_date=row[1]) if row else None
+    candidate = MemberFacts(member_id=rows[0][0], birth_date=rows[0][1]) if rows else None
     member = identify_member(candidate, birth_date)
     if member is None:
         return not_found(on)
-    return decide_eligibility(member=member, spans=_coverage_spans(member.member_id, on), on=on)
+    spans = [
+        CoverageSpan(
+            span_id=pk, program_code=code, program_name=name, start=start, end=end, priority=order
+        )
+        for _, _, pk, code, name, start, end, order in rows
+        if pk is not None
+    ]
+    return decide_eligibility(member=member, spans=spans, on=on)
 
 
 def members_visible_to(*, user: Any) -> QuerySet[Member]:

@@ -1,13 +1,12 @@
-"""Eligibility pages and the eligibility API (one include in aso/urls.py)."""
+"""Eligibility pages (namespace `members`) and the eligibility API (namespace `members_api`, under
+/api/v1/): one include in aso/urls.py."""
 
-from django.urls import path
+from django.urls import include, path
 
 from members import views
 from members.api.inquiries import EligibilityInquiryView
 
-app_name = "members"
-
-urlpatterns = [
+pages = [
     path("eligibility/check/", views.eligibility_check_page, name="eligibility_check"),
     path("members/", views.member_search, name="member_search"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
@@ -18,9 +17,16 @@ urlpatterns = [
         views.load_rejections,
         name="load_rejections",
     ),
+]
+api = [
     path(
-        "api/v1/eligibility/inquiries",
+        "eligibility/inquiries",
         EligibilityInquiryView.as_view(),
-        name="api_eligibility_inquiry",
+        name="eligibility_inquiry",
     ),
+]
+
+urlpatterns = [
+    path("", include((pages, "members"))),
+    path("api/v1/", include((api, "members_api"))),
 ]

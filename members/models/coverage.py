@@ -29,6 +29,7 @@ class LoadProvenance(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # read by member (the member page), never scanned by load
     )
 
     class Meta:

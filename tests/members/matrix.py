@@ -78,7 +78,7 @@ ENTRIES = {
 
 API_ENTRIES = {
     "POST /api/v1/eligibility/inquiries": ApiEntry(
-        url=lambda w: reverse("members:api_eligibility_inquiry"),
+        url=lambda w: reverse("members_api:eligibility_inquiry"),
         expect=dict.fromkeys(CHECKERS, 200),
         method="post",
         data=_inquiry,
