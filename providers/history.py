@@ -53,6 +53,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _kind(history_type: str, *, first: bool) -> str:
+    if first and history_type == "~":
+        # Created by a bulk load (seed) that kept no history row: this is the first one there is.
+        return "First recorded version"
+    return KINDS.get(history_type, history_type)
+
+
 def _entries(
     rows: Iterable[Any],
     fields: Mapping[str, str],
@@ -72,12 +79,10 @@ def _entries(
                 continue
             if before is None and new in (None, "", [], False):
                 continue
-            names = display.get(attname, {})
-            changes.append(
-                Change(
-                    title, _text(names.get(old, old)) if before else "", _text(names.get(new, new))
-                )
-            )
+            names = display.get(attname)
+            if names is not None:  # a foreign key: show the code or name, not the id
+                old, new = names.get(old, old), names.get(new, new)
+            changes.append(Change(title, _text(old) if before else "", _text(new)))
         previous[row.id] = row
         user = row.history_user
         entries.append(
@@ -85,7 +90,7 @@ def _entries(
                 when=row.history_date,
                 who=(user.get_full_name() or user.username) if user else "system",
                 record=label(row),
-                kind=KINDS.get(row.history_type, row.history_type),
+                kind=_kind(row.history_type, first=before is None),
                 reason=row.history_change_reason or "",
                 changes=tuple(changes),
             )
