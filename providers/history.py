@@ -41,6 +41,13 @@ class HistoryEntry:
     changes: tuple[Change, ...]
 
 
+def _shown(names: Mapping[Any, str], value: Any) -> str:
+    """The display name of a coded value, or the value itself (lists such as languages are not codes)."""
+    if isinstance(value, list | dict):
+        return _text(value)
+    return _text(names.get(value, value))
+
+
 def _text(value: Any) -> str:
     if value is None or value == "":
         return "-"
@@ -79,10 +86,8 @@ def _entries(
                 continue
             if before is None and new in (None, "", [], False):
                 continue
-            names = display.get(attname)
-            if names is not None:  # a foreign key: show the code or name, not the id
-                old, new = names.get(old, old), names.get(new, new)
-            changes.append(Change(title, _text(old) if before else "", _text(new)))
+            names = display.get(attname, {})
+            changes.append(Change(title, _shown(names, old) if before else "", _shown(names, new)))
         previous[row.id] = row
         user = row.history_user
         entries.append(

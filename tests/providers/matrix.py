@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.matrix import ALL_ROLES, Entry
+from tests.matrix import ALL_ROLES, ApiEntry, Entry
 
 EVERYONE = dict.fromkeys(ALL_ROLES, 200)
 READ_ALL = (
@@ -121,20 +121,23 @@ ENTRIES = {
         expect={"network_ops": 302},
         default=404,
     ),
-    "providers-api:provider-list": Entry(
+}
+
+API_ENTRIES = {
+    "GET /api/v1/providers/": ApiEntry(
         url=lambda w: reverse("providers-api:provider-list"), expect=EVERYONE, anonymous=403
     ),
-    "providers-api:provider-detail": Entry(
+    "GET /api/v1/providers/{id}/": ApiEntry(
         url=lambda w: reverse("providers-api:provider-detail", args=[w.provider_a.pk]),
         other_url=lambda w: reverse("providers-api:provider-detail", args=[w.provider_b.pk]),
         expect=DETAIL,
         default=404,
         anonymous=403,
     ),
-    "providers-api:site-list": Entry(
+    "GET /api/v1/sites/": ApiEntry(
         url=lambda w: reverse("providers-api:site-list"), expect=EVERYONE, anonymous=403
     ),
-    "providers-api:site-detail": Entry(
+    "GET /api/v1/sites/{id}/": ApiEntry(
         url=lambda w: reverse("providers-api:site-detail", args=[w.site_a.pk]),
         other_url=lambda w: reverse("providers-api:site-detail", args=[w.site_b.pk]),
         expect=DETAIL,

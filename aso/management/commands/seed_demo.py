@@ -17,9 +17,10 @@ from aso.demo import DEMO_PASSWORD, demo_users_create
 from aso.referencedata import load_all
 from members.seed import seed_members
 from providers.seed import seed_providers
+from relations.seed import seed_relations
 
 # Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members)
+SEEDERS = (seed_providers, seed_members, seed_relations)
 
 
 class Command(BaseCommand):
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo users (password {DEMO_PASSWORD!r}):")
             for username, label in users:
                 self.stdout.write(f"  {username:32} {label}")
+            self.stdout.write("Then a code: `manage.py demo_totp` prints it (README, Demo users).")
         self.stdout.write(
             f"seeded {options['scale']} in {time.perf_counter() - started:.1f} s: {ctx.counts}"
         )
