@@ -4,18 +4,61 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from providers.choices import ProviderKind, ProviderStatus
 from providers.models import Provider, ServiceOffering, Site
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A database id: a whole number from 1 (a number too large for the database is refused, 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+EMPTY_VALUE = "Give a value or leave the parameter out."
+NOT_BOOLEAN = "Use true or false."
+TYPED = (filters.ChoiceFilter, filters.BooleanFilter, filters.NumberFilter)
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses (400) what the schema does not allow: an empty enumerated, boolean or number parameter,
+    and a boolean other than true or false (django-filter would quietly ignore both)."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, declared in self.filters.items():
+            if name not in self.data or not isinstance(declared, TYPED):
+                continue
+            value = str(self.data.get(name, ""))
+            if value == "":
+                self.form.add_error(name, EMPTY_VALUE)
+                valid = False
+            elif isinstance(declared, filters.BooleanFilter) and value.lower() not in {
+                "true",
+                "false",
+            }:
+                self.form.add_error(name, NOT_BOOLEAN)
+                valid = False
+        return valid
 
 
 def _offering_sites(code: str) -> QuerySet[ServiceOffering, Any]:
     return ServiceOffering.objects.filter(level_of_care__code__iexact=code).values("site_id")
 
 
-class ProviderFilter(filters.FilterSet):
+class ProviderFilter(StrictFilterSet):
     npi = filters.CharFilter(help_text="Exact NPI")
     medicaid_id = filters.CharFilter(help_text="Exact Medicaid provider id")
     name = filters.CharFilter(lookup_expr="icontains", help_text="Part of the legal name")
@@ -51,8 +94,8 @@ class ProviderFilter(filters.FilterSet):
         return queryset.filter(pk__in=sites)
 
 
-class SiteFilter(filters.FilterSet):
-    provider = filters.NumberFilter(field_name="provider_id", help_text="Provider id")
+class SiteFilter(StrictFilterSet):
+    provider = IdFilter(field_name="provider_id", help_text="Provider id")
     npi = filters.CharFilter(field_name="provider__npi", help_text="The provider's NPI")
     region = filters.CharFilter(field_name="region__code", lookup_expr="iexact")
     town = filters.CharFilter(field_name="town__name", lookup_expr="iexact")

@@ -33,6 +33,8 @@ def test_every_page_redirects_anonymous_users_to_sign_in(client):
         if name in PUBLIC or name.startswith("api") or "api" in name.split(":")[0]:
             continue
         url = _sample_url(name, pattern)
+        if url.startswith("/api/"):  # the API answers 401/403 itself (e.g. members' inquiry API)
+            continue
         response = client.get(url)
         assert response.status_code == 302, (
             f"{name} answered {response.status_code} to an anonymous user"
