@@ -12,6 +12,12 @@ def fmt(seconds: float) -> str:
     return f"{seconds:,.2f} s" if seconds < 100 else f"{seconds:,.0f} s"
 
 
+def _ratio(figure: float, baseline: float) -> str:
+    """figure / baseline; a figure far below its baseline reads better as a fraction (1/186)."""
+    ratio = figure / baseline
+    return f"{ratio:.1f}x" if ratio >= 0.1 else f"1/{baseline / figure:,.0f}"
+
+
 def main() -> None:
     results = [
         json.loads(p.read_text()) for p in sorted((ROOT / "bench" / "results").glob("*.json"))
@@ -29,7 +35,7 @@ def main() -> None:
     for r in results:
         fig = r["figure"]
         base = r["baselines"][0] if r["baselines"] else None
-        ratio = f"{fig['seconds'] / base['seconds']:.1f}x" if base and base["seconds"] else ""
+        ratio = _ratio(fig["seconds"], base["seconds"]) if base and base["seconds"] else ""
         lines.append(
             f"| {r['title']} | {r['database']} | {fmt(fig['seconds'])} | "
             f"{fmt(base['seconds']) if base else ''} | {ratio} | {r['target']} | {r['measured_at']} |"

@@ -60,6 +60,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _kind(history_type: str, *, first: bool) -> str:
+    if first and history_type == "~":
+        # Created by a bulk load (seed) that kept no history row: this is the first one there is.
+        return "First recorded version"
+    return KINDS.get(history_type, history_type)
+
+
 def _entries(
     rows: Iterable[Any],
     fields: Mapping[str, str],
@@ -88,7 +95,7 @@ def _entries(
                 when=row.history_date,
                 who=(user.get_full_name() or user.username) if user else "system",
                 record=label(row),
-                kind=KINDS.get(row.history_type, row.history_type),
+                kind=_kind(row.history_type, first=before is None),
                 reason=row.history_change_reason or "",
                 changes=tuple(changes),
             )

@@ -9,10 +9,12 @@ later capabilities grant it permissions on the organization's objects (requests,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from providers.models import Provider, ProviderGroupObjectPermission
 from providers.selectors import access_provider
@@ -28,7 +30,7 @@ def staff_group_name(provider_id: int) -> str:
 def staff_groups_create(*, providers: Sequence[Provider]) -> int:
     """Create the staff group of each provider that has none, with `view_provider` on its provider.
 
-    Set-based (three queries whatever the number), so the import and the seed use it for thousands.
+    Set-based (a handful of queries whatever the number), so the import and the seed use it for thousands.
     """
     missing = [p for p in providers if p.staff_group_id is None]
     if not missing:
@@ -36,17 +38,22 @@ def staff_groups_create(*, providers: Sequence[Provider]) -> int:
     Group.objects.bulk_create(
         [Group(name=staff_group_name(p.pk)) for p in missing], ignore_conflicts=True
     )
-    groups = {
-        g.name: g for g in Group.objects.filter(name__in=[staff_group_name(p.pk) for p in missing])
-    }
+    # One UPDATE links each provider to the group named after it. The group is plumbing, not a
+    # provider-file fact: linked without a history row.
+    named_after = Group.objects.filter(
+        name=Concat(Value(GROUP_PREFIX), Cast(OuterRef("pk"), CharField()))
+    ).values("pk")[:1]
+    ids = [p.pk for p in missing]
+    Provider.objects.filter(pk__in=ids).update(staff_group=Subquery(named_after))
+    linked = dict(Provider.objects.filter(pk__in=ids).values_list("pk", "staff_group_id"))
     for provider in missing:
-        provider.staff_group = groups[staff_group_name(provider.pk)]
-    # The group is plumbing, not a provider-file fact: linked without a history row.
-    Provider.objects.bulk_update(missing, ["staff_group"], batch_size=2000)
+        provider.staff_group_id = linked[provider.pk]
     view = Permission.objects.get(content_type__app_label="providers", codename="view_provider")
     ProviderGroupObjectPermission.objects.bulk_create(
         [
-            ProviderGroupObjectPermission(group=p.staff_group, permission=view, content_object=p)
+            ProviderGroupObjectPermission(
+                group_id=cast(int, p.staff_group_id), permission=view, content_object=p
+            )
             for p in missing
         ],
         ignore_conflicts=True,

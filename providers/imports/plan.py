@@ -294,6 +294,8 @@ class _Planner:
         existing = self.snap.offerings.get((site.id, o.level_id), []) if site else []
         match = match_offering(existing, o)
         others = [c for c in existing if c is not match]
+        if not others:  # the common case: one offering per site and level
+            return "", match
         wanted = OfferingSpan(o.start, o.end, "")
         if not any(OfferingSpan(c.facts.start, c.facts.end, "").overlaps(wanted) for c in others):
             return "", match
@@ -532,6 +534,8 @@ def match_offering(
     existing: Sequence[CurrentOffering], wanted: OfferingFacts
 ) -> CurrentOffering | None:
     """The existing offering a row describes: same start date, else the latest one it overlaps."""
+    if not existing:
+        return None
     for current in existing:
         if current.facts.start == wanted.start:
             return current

@@ -76,6 +76,7 @@ def make_provider(ref) -> Callable[..., Provider]:  # type: ignore[no-untyped-de
             town=place,
             region=place.region,
             zip_code="06000",
+            languages=["en", "es"],
         )
         for code in levels:
             ServiceOffering.objects.create(

@@ -93,3 +93,14 @@ def test_the_schema_documents_the_endpoints_and_filters(client, make_user):
     )
     names = {p["name"] for p in schema["paths"]["/api/v1/providers/"]["get"]["parameters"]}
     assert {"region", "town", "level_of_care", "npi", "medicaid_id", "name"} <= names
+
+
+def test_filter_values_the_schema_does_not_allow_are_refused(api, make_user, network):
+    api.force_authenticate(make_user("network_ops"))
+    providers, sites = reverse("providers-api:provider-list"), reverse("providers-api:site-list")
+    assert api.get(providers, {"status": ""}).status_code == 400
+    assert api.get(providers, {"status": "gone"}).status_code == 400
+    assert api.get(sites, {"provider": "1e300"}).status_code == 400
+    assert api.get(sites, {"provider": str(2**70)}).status_code == 400
+    assert api.get(sites, {"active": "maybe"}).status_code == 400
+    assert len(api.get(sites, {"active": "true"}).json()["results"]) == 3
