@@ -1,14 +1,10 @@
-"""What every API operation shares: strict pagination, and a schema that documents the error answers
-every operation can give, so clients (and the fuzzer) know them: 403 without valid credentials or
-permission, 404 for an object one may not see (or a page that does not exist), 400 for a malformed query
-or body."""
+"""The API schema documents the error answers every operation can give, so clients (and the fuzzer)
+know them: 403 without valid credentials or permission, 404 for an object one may not see (or a page
+past the end), 400 for a malformed query or body."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -53,18 +49,3 @@ def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str,
                     _response("The request is not valid.", "#/components/schemas/ValidationErrors"),
                 )
     return result
-
-
-class StrictPageNumberPagination(PageNumberPagination):
-    """Page numbers as the schema says: a positive integer. DRF alone reads `?page=` as page 1 and
-    `?page=last` as the last page, answers a client that sent something else than it meant."""
-
-    last_page_strings = ()
-
-    def get_page_number(self, request: Any, paginator: Any) -> Any:
-        raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not (raw.isascii() and raw.isdigit()):
-            raise NotFound(
-                self.invalid_page_message.format(page_number=raw, message="not a number")
-            )
-        return super().get_page_number(request, paginator)

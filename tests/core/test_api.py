@@ -54,9 +54,3 @@ def test_an_unknown_api_path_answers_json_and_an_unknown_page_html(client, make_
 def test_every_operation_documents_its_error_answers():
     for key, operation in api_operations().items():
         assert {"403", "404"} <= set(operation["responses"]), key
-
-
-@pytest.mark.parametrize("page", ["", "last", "abc", "-1", "0", "99"])
-def test_a_page_number_must_be_a_page_that_exists(make_user, page):
-    response = _token_client(make_user("data_ops")).get("/api/v1/jobs/", {"page": page})
-    assert response.status_code == 404 and response.json()["detail"].startswith("Invalid page")
