@@ -70,6 +70,8 @@ def demo_users_create() -> list[tuple[str, str]]:
             ProviderStaff.objects.update_or_create(
                 user=user, provider=provider, defaults={"is_admin": role.code == "provider_admin"}
             )
+            if provider.staff_group_id:
+                user.groups.add(provider.staff_group_id)
         if role.code == "network_manager":
             Region.objects.filter(code__in=["R2", "R4"]).update(network_manager=user)
         created.append((user.username, role.label))

@@ -19,7 +19,10 @@ urlpatterns = [
     path("accounts/logout/", account_views.logout_view, name="logout"),
     path("accounts/", include("aso.core.accounts.urls")),
     path("", include("aso.core.urls")),
+    path("relations/", include("relations.urls")),
     path("api/v1/", include("aso.core.api")),
+    path("providers/", include("providers.urls")),
+    path("api/v1/", include("providers.api.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     path(

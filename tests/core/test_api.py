@@ -54,3 +54,11 @@ def test_an_unknown_api_path_answers_json_and_an_unknown_page_html(client, make_
 def test_every_operation_documents_its_error_answers():
     for key, operation in api_operations().items():
         assert {"403", "404"} <= set(operation["responses"]), key
+
+
+@pytest.mark.parametrize("page", ["", "abc", "0", "-1"])
+def test_a_malformed_page_number_is_refused_not_read_as_page_one(client, make_user, page):
+    client.force_login(make_user("data_ops"))
+    response = client.get("/api/v1/jobs/", {"page": page})
+    assert response.status_code == 404
+    assert "Invalid page" in response.json()["detail"]

@@ -15,6 +15,7 @@ PUBLIC = {
     "health",
     "api-schema",
     "api-docs",
+    "providers:invitation_accept",  # an invited person sets a first password (one-time token)
 }  # the API answers 401/403 itself; see test_api_auth
 
 

@@ -17,9 +17,10 @@ from aso.demo import DEMO_PASSWORD, demo_users_create
 from aso.referencedata import load_all
 from members.seed import seed_members
 from providers.seed import seed_providers
+from relations.seed import seed_relations
 
 # Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members)
+SEEDERS = (seed_providers, seed_members, seed_relations)
 
 
 class Command(BaseCommand):
