@@ -52,7 +52,10 @@ class ProviderFilter(filters.FilterSet):
 
 
 class SiteFilter(filters.FilterSet):
-    provider = filters.NumberFilter(field_name="provider_id", help_text="Provider id")
+    # Bounded like the bigint key: a huge number is a 400, not a database overflow (fuzzing found it).
+    provider = filters.NumberFilter(
+        field_name="provider_id", help_text="Provider id", min_value=1, max_value=2**63 - 1
+    )
     npi = filters.CharFilter(field_name="provider__npi", help_text="The provider's NPI")
     region = filters.CharFilter(field_name="region__code", lookup_expr="iexact")
     town = filters.CharFilter(field_name="town__name", lookup_expr="iexact")
