@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django import forms
 from django_filters.filters import BooleanFilter, CharFilter, ModelChoiceFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -20,10 +21,17 @@ NOT_A_NUMBER = "Give a whole number."
 WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
-@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 10**18 - 1})
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 10**18 - 1})
 class IdFilter(NumberFilter):
-    """A filter on a row id: a whole number of at most 18 digits, in the schema and in the request
-    (a foreign key's `NumberFilter` is otherwise published as a "number", which admits 1.5)."""
+    """A filter on a row id: a whole number from 1 with at most 18 digits, in the schema and in the
+    request (a foreign key's `NumberFilter` is otherwise published as a "number", which admits 1.5)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 10**18 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class StrictDjangoFilterBackend(DjangoFilterBackend):

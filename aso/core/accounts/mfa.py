@@ -156,6 +156,11 @@ def format_recovery_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+def is_recovery_code(device: Any) -> bool:
+    """The device that verified a session was the recovery codes (not the authenticator)."""
+    return isinstance(device, StaticDevice)
+
+
 def recovery_codes_left(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

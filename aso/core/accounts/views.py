@@ -89,7 +89,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid() and form.check is not None:
             mfa.session_mark_verified(request, form.check.device)
-            if form.check.device.persistent_id.startswith("otp_static"):
+            if mfa.is_recovery_code(form.check.device):
                 left = mfa.recovery_codes_left(request.user)
                 messages.warning(request, RECOVERY_USED.format(left=left))
             return redirect(_next_url(request))
