@@ -6,12 +6,15 @@ organizations' (by the request's site); everybody else none (RNMs and agencies r
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from authorizations.models import Authorization, Request
+from authorizations.choices import ReviewPath
+from authorizations.models import Authorization, AuthorizationRule, Request
+from providers.models import LevelOfCare
 from providers.selectors import own_provider_ids
 
 
@@ -43,3 +46,29 @@ def access_request(*, user: Any, number: str) -> Request:
 def access_authorization(*, user: Any, number: str) -> Authorization:
     """The authorization, or 404 whether it is missing or not the user's."""
     return get_object_or_404(authorizations_visible_to(user=user), number=number)
+
+
+def rule_in_force(*, level_of_care: LevelOfCare | int, on: dt.date) -> AuthorizationRule | None:
+    """The authorization rule of a level of care in force on a date (None when no rule covers it).
+
+    Rules are dated rows: a registration decides by the rule in force on its start date, so a change of
+    path (IOP moved from prior authorization to registration on 2014-01-01) applies by date.
+    """
+    level_id = level_of_care if isinstance(level_of_care, int) else level_of_care.pk
+    return (
+        AuthorizationRule.objects.select_related("level_of_care")
+        .filter(level_of_care_id=level_id, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def registration_levels() -> QuerySet[LevelOfCare]:
+    """Levels of care that have ever been, or are, registered rather than reviewed (the form's choices;
+    the rule in force on the chosen start date decides)."""
+    return (
+        LevelOfCare.objects.filter(rules__review_path=ReviewPath.REGISTRATION)
+        .distinct()
+        .order_by("sort_order", "code")
+    )
