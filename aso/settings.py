@@ -181,6 +181,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`: name their enums apart in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "authorizations.choices.RequestStatus",
+        "AuthorizationStatusEnum": "authorizations.choices.AuthorizationStatus",
+    },
 }
 
 # The cache carries live job progress between processes: Redis in production (CACHE_URL).

@@ -13,8 +13,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from authorizations.choices import ReviewPath
-from authorizations.models import Authorization, AuthorizationRule, Request
-from providers.models import LevelOfCare
+from authorizations.models import Authorization, AuthorizationRule, Event, Request
+from members.models import Member
+from providers.models import LevelOfCare, Site
 from providers.selectors import own_provider_ids
 
 
@@ -72,3 +73,74 @@ def registration_levels() -> QuerySet[LevelOfCare]:
         .distinct()
         .order_by("sort_order", "code")
     )
+
+
+def member_for_registration(*, medicaid_id: str, birth_date: dt.date) -> Member | None:
+    """The member with this Medicaid id *and* date of birth: providers must give both, so an id alone
+    never finds anyone (no fishing). None when either does not match; callers say so in one message."""
+    return Member.objects.filter(
+        medicaid_id=medicaid_id.strip().upper(), birth_date=birth_date
+    ).first()
+
+
+def registration_sites(*, user: Any) -> QuerySet[Site]:
+    """The active sites a provider user may register services at: its own organizations' only."""
+    return (
+        Site.objects.filter(provider_id__in=own_provider_ids(user=user), active=True)
+        .select_related("provider")
+        .order_by("provider__name", "site_number")
+    )
+
+
+def authorization_chain(*, authorization: Authorization) -> list[Authorization]:
+    """Every authorization of the same member, site and level of care, oldest first: the chain an
+    extension continues reads as one list. One query."""
+    return list(
+        Authorization.objects.filter(
+            member_id=authorization.member_id,
+            site_id=authorization.site_id,
+            level_of_care_id=authorization.level_of_care_id,
+        )
+        .select_related("request")
+        .order_by("start", "pk")
+    )
+
+
+def request_events(*, request_ids: list[int]) -> QuerySet[Event]:
+    """The audit trail of some requests, in order, with who acted."""
+    return (
+        Event.objects.filter(request_id__in=request_ids)
+        .select_related("actor", "request")
+        .order_by("occurred_at", "pk")
+    )
+
+
+def requests_filtered(
+    requests: QuerySet[Request],
+    *,
+    number: str = "",
+    status: str = "",
+    kind: str = "",
+    level_of_care: LevelOfCare | None = None,
+    site: Site | None = None,
+    start_from: dt.date | None = None,
+    start_to: dt.date | None = None,
+) -> QuerySet[Request]:
+    """Narrow a visible set of requests by the list filters (a number finds the request or the
+    authorization it was given)."""
+    if number:
+        number = number.strip().upper()
+        requests = requests.filter(Q(number=number) | Q(authorization__number=number))
+    if status:
+        requests = requests.filter(status=status)
+    if kind:
+        requests = requests.filter(kind=kind)
+    if level_of_care is not None:
+        requests = requests.filter(level_of_care=level_of_care)
+    if site is not None:
+        requests = requests.filter(site=site)
+    if start_from:
+        requests = requests.filter(requested_start__gte=start_from)
+    if start_to:
+        requests = requests.filter(requested_start__lte=start_to)
+    return requests

@@ -118,7 +118,7 @@ class _Ask:
     """One registration or extension as asked for."""
 
     kind: str
-    member_id: int
+    member: Member
     site_id: int
     level_of_care: LevelOfCare
     start: dt.date | None  # None: an extension starting the day after the current one ends
@@ -150,7 +150,7 @@ def registration_submit(
     """
     ask = _Ask(
         kind=RequestKind.INITIAL,
-        member_id=member.pk,
+        member=member,
         site_id=site_id,
         level_of_care=level_of_care,
         start=start,
@@ -181,7 +181,7 @@ def registration_extend(
     """
     ask = _Ask(
         kind=RequestKind.EXTENSION,
-        member_id=authorization.member_id,
+        member=authorization.member,
         site_id=authorization.site_id,
         level_of_care=authorization.level_of_care,
         start=start,
@@ -221,7 +221,7 @@ def _decide_and_record(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationRe
         if ask.extends is not None:
             raise PermissionDenied(NOT_YOURS)
         raise RegistrationInputError({"site": [SITE_UNKNOWN]})
-    birth_date = _lock_member(ask.member_id)
+    birth_date = _lock_member(ask.member.pk)
     if ask.idempotency_key:
         replay = _replay(user, ask)
         if replay is not None:
@@ -238,7 +238,7 @@ def _decide_and_record(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationRe
         birth_date=birth_date,
         units=ask.units,
         programs_on_start=tuple(
-            spans_covering(member_id=ask.member_id, on=start).values_list(
+            spans_covering(member_id=ask.member.pk, on=start).values_list(
                 "program__code", flat=True
             )
         ),
@@ -303,7 +303,7 @@ def _replay(user: Any, ask: _Ask) -> RegistrationResult | None:
         return None
     same = (
         earlier.kind == ask.kind
-        and earlier.member_id == ask.member_id
+        and earlier.member_id == ask.member.pk
         and earlier.site_id == ask.site_id
         and earlier.level_of_care_id == ask.level_of_care.pk
         and (ask.start is None or earlier.requested_start == ask.start)
@@ -381,7 +381,7 @@ def _overlapping(ask: _Ask, provider_id: int, start: dt.date, end: dt.date) -> t
     """Numbers of active authorizations, and of requests still waiting for a decision, of the same
     member, provider and level of care on any of these dates (the extended one aside). One query."""
     same = {
-        "member_id": ask.member_id,
+        "member_id": ask.member.pk,
         "level_of_care_id": ask.level_of_care.pk,
         "site__provider_id": provider_id,
     }
@@ -412,7 +412,7 @@ def _request_record(
     status = STATUS_FOR_OUTCOME[verdict.outcome]
     request = Request(
         number=next_number("R", on=today),
-        member_id=ask.member_id,
+        member=ask.member,
         site_id=ask.site_id,
         level_of_care=ask.level_of_care,
         kind=ask.kind,

@@ -1,0 +1,5 @@
+"""Permission matrix entries of utilization management, one module per capability."""
+
+from tests.authorizations.matrix_registration import REGISTRATION_ENTRIES
+
+ENTRIES = {**REGISTRATION_ENTRIES}

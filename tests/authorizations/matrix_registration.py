@@ -1,0 +1,145 @@
+"""Permission matrix entries of registration: provider pages and API. Provider staff see and act on their
+own organization's objects only (another's answer 404, so they cannot even learn it exists); clinical
+staff see all but cannot register; everyone else, agency viewers included, sees none through these pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from authorizations.choices import Channel, RequestStatus
+from authorizations.models import Authorization, AuthorizationRule, Request
+from authorizations.numbers import next_number
+from members.models import EligibilitySpan, Program
+from providers.models import LevelOfCare, ServiceOffering
+from tests.matrix import Entry, World, world_builder
+
+PROVIDERS = {"provider_staff": 200, "provider_admin": 200}
+CLINICAL_STAFF = ("care_manager", "physician_advisor", "icm", "clinical_supervisor")
+SEE = {**PROVIDERS, **dict.fromkeys(CLINICAL_STAFF, 200)}
+
+
+def _registration(world: World, site, member, level: LevelOfCare) -> Authorization:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    rule = AuthorizationRule.objects.get(level_of_care=level, effective_to__isnull=True)
+    request = Request.objects.create(
+        number=next_number("R", on=today),
+        member=member,
+        site=site,
+        level_of_care=level,
+        channel=Channel.WEB,
+        review_path="registration",
+        received_at=timezone.now(),
+        requested_start=today,
+        requested_units=rule.initial_units,
+        diagnoses=["F32.9"],
+        status=RequestStatus.APPROVED,
+        rule=rule,
+    )
+    return Authorization.objects.create(
+        number=next_number("A", on=today),
+        request=request,
+        member=member,
+        site=site,
+        level_of_care=level,
+        start=today,
+        end=today + dt.timedelta(days=rule.initial_days - 1),
+        units=rule.initial_units,
+        unit_type=rule.unit_type,
+    )
+
+
+@world_builder
+def registrations(world: World) -> None:
+    husky_a = Program.objects.get(code="HUSKY_A")
+    for member in (world.member_child, world.member_adult):
+        EligibilitySpan.objects.create(member=member, program=husky_a, start=dt.date(2010, 1, 1))
+    op, op_eval = LevelOfCare.objects.get(code="OP"), LevelOfCare.objects.get(code="OP_EVAL")
+    for site, level in ((world.site_a, op), (world.site_a, op_eval), (world.site_b, op)):
+        ServiceOffering.objects.create(
+            site=site, level_of_care=level, effective_from=dt.date(2010, 1, 1)
+        )
+    world.extra["registration_auth_a"] = _registration(world, world.site_a, world.member_adult, op)
+    world.extra["registration_auth_b"] = _registration(world, world.site_b, world.member_adult, op)
+
+
+def _new_registration(world: World) -> dict[str, object]:
+    return {
+        "member_id": world.member_adult.medicaid_id,
+        "birth_date": world.member_adult.birth_date.isoformat(),
+        "level_of_care": "OP_EVAL",
+        "site": world.site_a.pk,
+        "start_date": timezone.localdate().isoformat(),
+        "diagnoses": ["F32.9"],
+    }
+
+
+def _request_url(name: str, which: str):  # type: ignore[no-untyped-def]
+    return lambda w: reverse(name, args=[getattr(w, f"registration_auth_{which}").request.number])
+
+
+def _auth_url(name: str, which: str):  # type: ignore[no-untyped-def]
+    return lambda w: reverse(name, args=[getattr(w, f"registration_auth_{which}").number])
+
+
+REGISTRATION_ENTRIES = {
+    "registration:new": Entry(url=lambda w: reverse("registration:new"), expect=PROVIDERS),
+    "registration:rule": Entry(
+        url=lambda w: reverse("registration:rule") + "?level_of_care=OP&start=2026-01-05",
+        expect=PROVIDERS,
+    ),
+    "registration:list": Entry(url=lambda w: reverse("registration:list"), expect=SEE),
+    "registration:export": Entry(url=lambda w: reverse("registration:export"), expect=SEE),
+    "registration:request_detail": Entry(
+        url=_request_url("registration:request_detail", "a"),
+        other_url=_request_url("registration:request_detail", "b"),
+        expect=SEE,
+        default=404,
+    ),
+    "registration:authorization_detail": Entry(
+        url=_auth_url("registration:authorization_detail", "a"),
+        other_url=_auth_url("registration:authorization_detail", "b"),
+        expect=SEE,
+        default=404,
+    ),
+    "registration:extend": Entry(
+        url=_auth_url("registration:extend", "a"),
+        other_url=_auth_url("registration:extend", "b"),
+        expect={**PROVIDERS, **dict.fromkeys(CLINICAL_STAFF, 403)},
+        default=404,
+    ),
+    "registrations_api:registration_create": Entry(
+        url=lambda w: reverse("registrations_api:registration_create"),
+        method="post",
+        data=_new_registration,
+        expect={"provider_staff": 201, "provider_admin": 201},
+        anonymous=403,
+    ),
+    "registrations_api:registration_detail": Entry(
+        url=_request_url("registrations_api:registration_detail", "a"),
+        other_url=_request_url("registrations_api:registration_detail", "b"),
+        expect=SEE,
+        default=404,
+        anonymous=403,
+    ),
+    "registrations_api:authorization_list": Entry(
+        url=lambda w: reverse("registrations_api:authorization_list"), expect=SEE, anonymous=403
+    ),
+    "registrations_api:authorization_detail": Entry(
+        url=_auth_url("registrations_api:authorization_detail", "a"),
+        other_url=_auth_url("registrations_api:authorization_detail", "b"),
+        expect=SEE,
+        default=404,
+        anonymous=403,
+    ),
+    "registrations_api:authorization_extend": Entry(
+        url=_auth_url("registrations_api:authorization_extend", "a"),
+        other_url=_auth_url("registrations_api:authorization_extend", "b"),
+        method="post",
+        expect={"provider_staff": 201, "provider_admin": 201, **dict.fromkeys(CLINICAL_STAFF, 403)},
+        default=404,
+        anonymous=403,
+    ),
+}
