@@ -169,7 +169,9 @@ def _catalog(ctx: SeedContext, rng: np.random.Generator) -> _Catalog:
     ).values_list("level_of_care__code", "site_id", "site__provider__dcf_certified"):
         if certified or not rules[code].dcf_certified_provider_required:
             by_level[code].append((site, certified))
-    site_size: dict[int, float] = {}  # a few large clinics register most: one lognormal size per site
+    site_size: dict[
+        int, float
+    ] = {}  # a few large clinics register most: one lognormal size per site
     sites = {}
     for code, pairs in by_level.items():
         ids = np.array(sorted({s for s, _ in pairs}))
@@ -276,11 +278,11 @@ def _refuse_some(
         row, rule = rows[index], catalog.rules[rows[index].level]
         code = codes[int(rng.choice(len(codes), p=weights / weights.sum()))]
         if code == RefusalCode.NOT_ELIGIBLE:
-            position = next(uncovered, None)
-            if position is None:
+            spare = next(uncovered, None)
+            if spare is None:
                 code = RefusalCode.BACKDATED
             else:
-                row.member, row.birth, ended = catalog.uncovered[position]
+                row.member, row.birth, ended = catalog.uncovered[spare]
                 row.start = ended + dt.timedelta(days=int(rng.integers(1, 20)))
                 row.received = dt.datetime.combine(row.start, row.received.timetz())
         if code == RefusalCode.OVERLAP:
@@ -475,14 +477,20 @@ def _write(ctx: SeedContext, catalog: _Catalog, rows: list[_Row]) -> tuple[int, 
         days = [amount for since, amount in clocks if since <= received.date()]
         return received + dt.timedelta(days=days[-1]) if days else None
 
-    def request_values(r: _Row) -> tuple[object, ...]:
-        choices = DIAGNOSES.get(r.level, COMMON_DIAGNOSES)
-        diagnoses = choices[int(rng.integers(len(choices)))]
+    diagnoses_json = {
+        code: [json.dumps(list(d)) for d in DIAGNOSES.get(code, COMMON_DIAGNOSES)]
+        for code in catalog.rules
+    }
+    picks = rng.random(len(rows))
+
+    def request_values(r: _Row, pick: float) -> tuple[object, ...]:
+        choices = diagnoses_json[r.level]
         return (
             r.request_id, r.number, r.member, r.site, levels[r.level], r.kind, r.channel,
             ReviewPath.REGISTRATION, "standard", r.received,
             due(r.received) if r.level == "PSYCH_TEST" else None, r.start, r.end, r.units,
-            json.dumps(list(diagnoses)), "{}", r.status, json.dumps(r.refusals),
+            choices[int(pick * len(choices))], "{}", r.status,
+            json.dumps(r.refusals) if r.refusals else "[]",
             reasons.get(r.refusal) if r.refusal else None, "", r.decided,
             catalog.rules[r.level].pk, r.previous.request_id if r.previous else None,
             r.previous.auth_id if r.previous else None, 1, now, now,
@@ -497,14 +505,17 @@ def _write(ctx: SeedContext, catalog: _Catalog, rows: list[_Row]) -> tuple[int, 
             r.previous.auth_id if r.previous else None, r.decided or r.received,
         )  # fmt: skip
 
-    provenance = {"source": "seed_demo", "seed": ctx.seed}
+    provenance = json.dumps({"source": "seed_demo", "seed": ctx.seed})[:-1]
+    kinds = {str(status): kind for status, kind in EVENT_KIND.items()}
 
     def event_values(r: _Row) -> tuple[object, ...]:
-        detail = json.dumps({**provenance, "authorization": r.auth_number or None})
-        kind = EVENT_KIND[RequestStatus(r.status)]
-        return (r.request_id, kind, "", r.status, detail, r.decided or r.received)
+        number = f'"{r.auth_number}"' if r.auth_number else "null"  # numbers need no escaping
+        detail = f'{provenance}, "authorization": {number}}}'
+        return (r.request_id, kinds[r.status], "", r.status, detail, r.decided or r.received)
 
-    requests = bulk_insert(Request, REQUEST_FIELDS, (request_values(r) for r in rows))
+    requests = bulk_insert(
+        Request, REQUEST_FIELDS, (request_values(r, p) for r, p in zip(rows, picks, strict=True))
+    )
     authorizations = bulk_insert(
         Authorization, AUTHORIZATION_FIELDS, (authorization_values(r) for r in rows if _approved(r))
     )

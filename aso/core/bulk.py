@@ -16,7 +16,12 @@ from django.db import connection, models
 BATCH = 5000
 
 
+_NATIVE = frozenset((bool, int, float, str, dt.date, dt.datetime, type(None)))
+
+
 def _copy_value(value: Any) -> Any:
+    if type(value) in _NATIVE:  # the common case, checked first: this runs once per value
+        return value
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, dt.date | dt.datetime | int | float | str):

@@ -334,3 +334,16 @@ def test_another_organization_cannot_see_or_extend_my_authorization(api, scene, 
     )
     assert _post(outside, {}, path=f"{AUTHORIZATIONS}/{number}/extensions").status_code == 404
     assert Request.objects.count() == 1
+
+
+# token and user (1), permissions (2), member and level of care (2), the registration service (16),
+# access log (1).
+API_REGISTRATION_QUERIES = 22
+
+
+def test_a_registration_through_the_api_makes_a_fixed_number_of_queries(
+    api, scene, django_assert_num_queries
+):
+    _post(api, _body(scene, member=scene.teen))  # warm per-process caches
+    with django_assert_num_queries(API_REGISTRATION_QUERIES):
+        assert _post(api, _body(scene)).status_code == 201
