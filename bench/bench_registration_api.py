@@ -152,7 +152,13 @@ def _serve(port: int) -> subprocess.Popen[bytes]:
 
 def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict[str, float]:
     prefix = out / task
-    env = {**os.environ, "BENCH_TASK": task, "BENCH_TOKEN": token, "BENCH_PAYLOADS": str(payloads)}
+    env = {
+        **os.environ,
+        "BENCH_TASK": task,
+        "BENCH_TOKEN": token,
+        "BENCH_PAYLOADS": str(payloads),
+        "BENCH_RUN": out.name,
+    }
     for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL"):
         env.pop(key, None)
     subprocess.run(

@@ -14,6 +14,9 @@ from locust.contrib.fasthttp import FastHttpUser
 
 TOKEN = os.environ["BENCH_TOKEN"]
 TASK = os.environ.get("BENCH_TASK", "register")
+RUN = os.environ.get(
+    "BENCH_RUN", "0"
+)  # keys are unique per run: a key reused with another body is a 400
 with open(os.environ.get("BENCH_PAYLOADS", os.devnull), encoding="utf-8") as handle:
     PAYLOADS = [tuple(line.rstrip("\n").split("\t", 1)) for line in handle if line.strip()]
 NEXT = count()
@@ -33,7 +36,7 @@ class ProviderSystem(FastHttpUser):
             self.environment.runner.quit()
             return
         expected, body = PAYLOADS[index]
-        headers |= {"Content-Type": "application/json", "Idempotency-Key": f"bench-{index}"}
+        headers |= {"Content-Type": "application/json", "Idempotency-Key": f"bench-{RUN}-{index}"}
         with self.client.post(
             "/api/v1/registrations",
             data=body,
