@@ -21,6 +21,7 @@ class NavItem:
     permission: str = ""  # a capability permission; empty = any signed-in user
     roles: tuple[str, ...] = ()  # alternatively: any of these role codes
     order: int = 50
+    staff_site: bool = False  # the Django admin: only for users with is_staff
 
 
 def nav_items_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -36,7 +37,7 @@ def nav_items_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def
             (item.permission and user.has_perm(item.permission))
             or (item.roles and user.has_role(*item.roles))
         )
-        if not allowed:
+        if not allowed or (item.staff_site and not user.is_staff):
             continue
         try:
             visible.append((item.label, reverse(item.url_name)))
