@@ -80,13 +80,15 @@ def authorization_create(
     units: int,
     unit_type: str,
     today: dt.date,
+    number: str | None = None,
 ) -> Authorization:
     """Write the authorization row and its event, inside the caller's transaction (no checks: the
-    caller decided). Ends the authorization it continues first when the spans overlap."""
+    caller decided). Ends the authorization it continues first when the spans overlap. `number`, when
+    the caller drew one already, else the next one."""
     if request.extends_id is not None:
         _end_continued(request.extends_id, start=start, by=request, acting_user=acting_user)
     authorization = Authorization(
-        number=next_number("A", on=today),
+        number=number or next_number("A", on=today),
         request=request,
         member_id=request.member_id,
         site_id=request.site_id,

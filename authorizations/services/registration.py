@@ -202,20 +202,33 @@ def _clean_diagnoses(codes: Sequence[str]) -> tuple[str, ...]:
     return tuple(normalize(c) for c in codes)
 
 
+@dataclass(frozen=True)
+class _Numbers:
+    request: str
+    authorization: str
+
+
 def _submit(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationResult:
     if not user.has_perm(PERMISSION):
         raise PermissionDenied(NOT_ALLOWED)
+    # Numbers are drawn before the decision's transaction: outside a caller's transaction each draw
+    # commits at once, so the shared sequence row is locked for one statement, not for a whole
+    # registration (a refused or replayed submission leaves a gap; numbers are unique, not gapless).
+    today = timezone.localtime(now).date()
+    numbers = _Numbers(next_number("R", on=today), next_number("A", on=today))
     try:
         with transaction.atomic():
-            return _decide_and_record(user, ask, now)
+            return _decide_and_record(user, ask, now, numbers)
     except IntegrityError:
         # A submission racing this one won (same idempotency key, or an identical authorization that
         # slipped past the lock): the second attempt answers with its result or refuses the overlap.
         with transaction.atomic():
-            return _decide_and_record(user, ask, now)
+            return _decide_and_record(user, ask, now, numbers)
 
 
-def _decide_and_record(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationResult:
+def _decide_and_record(
+    user: Any, ask: _Ask, now: dt.datetime, numbers: _Numbers
+) -> RegistrationResult:
     site = _own_site(user, ask.site_id)
     if site is None:
         if ask.extends is not None:
@@ -247,7 +260,7 @@ def _decide_and_record(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationRe
         overlapping=_overlapping(ask, site.provider_id, span_start, span_end),
     )
     verdict = decide_registration(facts, terms)
-    request = _request_record(user, ask, verdict, rule, now=now, today=today)
+    request = _request_record(user, ask, verdict, rule, now=now, number=numbers.request)
     authorization = None
     if verdict.outcome is Outcome.APPROVE:
         assert verdict.end is not None and verdict.units is not None and rule is not None
@@ -259,6 +272,7 @@ def _decide_and_record(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationRe
             units=verdict.units,
             unit_type=rule.unit_type,
             today=today,
+            number=numbers.authorization,
         )
     event_record(
         request=request,
@@ -407,11 +421,12 @@ def _request_record(
     rule: AuthorizationRule | None,
     *,
     now: dt.datetime,
-    today: dt.date,
+    number: str,
 ) -> Request:
     status = STATUS_FOR_OUTCOME[verdict.outcome]
+    today = timezone.localtime(now).date()
     request = Request(
-        number=next_number("R", on=today),
+        number=number,
         member=ask.member,
         site_id=ask.site_id,
         level_of_care=ask.level_of_care,

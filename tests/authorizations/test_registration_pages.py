@@ -180,8 +180,9 @@ def test_clinical_staff_see_every_organizations_registrations(client, scene, mak
 
 
 # session, user, permissions (2), own organizations (2: list and site filter), count, page, access log
-# (2), and the filter form's levels and sites (3): the same for one row or a full page.
-LIST_QUERIES = 13
+# (2), the navigation's roles (1), and the filter form's levels and sites (3): the same for one row or
+# a full page.
+LIST_QUERIES = 14
 
 
 def test_the_list_makes_the_same_number_of_queries_for_one_row_or_many(
