@@ -308,13 +308,13 @@ def _lock_member(member_id: int) -> dt.date:
 def _replay(user: Any, ask: _Ask) -> RegistrationResult | None:
     """The earlier result for the same idempotency key, if any; a key reused for a different
     registration is refused."""
-    earlier = (
-        Request.objects.select_related("authorization", "member", "site", "level_of_care")
-        .filter(submitted_by=user, idempotency_key=ask.idempotency_key)
-        .first()
-    )
-    if earlier is None:
+    found = Request.objects.filter(submitted_by=user, idempotency_key=ask.idempotency_key)
+    earlier_pk = found.values_list("pk", flat=True).first()  # the usual answer: none, cheaply
+    if earlier_pk is None:
         return None
+    earlier = Request.objects.select_related(
+        "authorization", "member", "site", "level_of_care"
+    ).get(pk=earlier_pk)
     same = (
         earlier.kind == ask.kind
         and earlier.member_id == ask.member.pk

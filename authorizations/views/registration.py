@@ -59,6 +59,10 @@ SUBMIT = "authorizations.submit_registration"
 VIEW_ALL = "authorizations.view_all_requests"
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
+FORM_ALREADY_SENT = (
+    "This form was already sent once with other values (see My authorizations). "
+    "Check the values and send it again to register them."
+)
 EXPORT_TOO_BIG = "That is {count:,} rows; narrow the filters to at most {limit:,} rows to export."
 TEMPLATES = "authorizations/registration"
 EVENT_LABELS = {
@@ -85,7 +89,14 @@ def _labelled(events: Any) -> list[Any]:
 
 
 def _add_service_errors(form: Any, error: RegistrationInputError) -> None:
-    for field, problems in error.message_dict.items():
+    problems_by_field = dict(error.message_dict)
+    if problems_by_field.pop("idempotency_key", None):
+        # This very form was sent before (the browser's Back button) with other values: give it a
+        # fresh key, so sending it again registers what it now says.
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = new_idempotency_key()
+        form.add_error(None, FORM_ALREADY_SENT)
+    for field, problems in problems_by_field.items():
         form.add_error(field if field in form.fields else None, problems)
 
 
@@ -191,6 +202,7 @@ def authorization_detail(request: HttpRequest, number: str) -> HttpResponse:
         "history": authorization.history.select_related("history_user").order_by("-history_date"),
         "can_extend": _can_extend(request.user, authorization, authorization.site.provider_id),
         "unit_words": units_word(authorization.unit_type),
+        "today": timezone.localdate(),
         "diagnoses": [(c, description(c)) for c in authorization.request.diagnoses],
     }
     return render(request, f"{TEMPLATES}/authorization_detail.html", context)
@@ -263,7 +275,13 @@ def registration_list(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
     return render(request, f"{TEMPLATES}/list.html", context)
 
 

@@ -281,3 +281,14 @@ def test_another_organization_gets_404_for_my_objects(client, scene, make_user):
     assert (
         client.post(reverse("registration:extend", args=[authorization.number])).status_code == 404
     )
+
+
+def test_a_form_sent_again_with_other_values_asks_once_more_instead_of_failing(signed_in, scene):
+    signed_in.post(reverse("registration:new"), _form(scene, member=scene.uncovered))  # refused
+    again = signed_in.post(reverse("registration:new"), _form(scene))  # Back, corrected, same key
+    page = again.content.decode()
+    assert again.status_code == 400 and "already sent once" in page
+    assert 'value="form-key-1"' not in page  # a fresh key: sending it again registers
+    fresh = again.context["form"].data["idempotency_key"]
+    final = signed_in.post(reverse("registration:new"), _form(scene, idempotency_key=fresh))
+    assert final.status_code == 302 and Authorization.objects.count() == 1

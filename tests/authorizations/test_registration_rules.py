@@ -322,3 +322,9 @@ def test_only_an_active_authorization_can_be_extended():
         start=dt.date(2026, 2, 2),
     )
     assert problems == ["Only an active authorization can be extended; this one is voided."]
+
+
+def test_every_refusal_code_has_an_administrative_reason_in_the_fixtures():
+    rows = yaml.safe_load((FIXTURES / "decision_reasons.yaml").read_text())["rows"]
+    administrative = {r["code"] for r in rows if r["kind"] == "administrative"}
+    assert set(RefusalCode.values) <= administrative
