@@ -8,10 +8,18 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from authorizations.choices import (
+    AuthorizationStatus,
+    Channel,
+    RequestKind,
+    RequestStatus,
+    ReviewPath,
+)
 from authorizations.diagnoses import diagnosis_problems
 from authorizations.models import Authorization, Request
 from authorizations.selectors import member_for_registration
 from members.models import MEDICAID_ID_MESSAGE
+from providers.choices import UnitType
 from providers.models import LevelOfCare
 
 MEMBER_UNKNOWN = "No member matches this Medicaid id and date of birth."
@@ -127,12 +135,17 @@ class AuthorizationSerializer(serializers.ModelSerializer):
         return [a.number for a in obj.extensions.all()]
 
 
-class AuthorizationBriefSerializer(serializers.ModelSerializer):
-    """The authorization a registration was given (GET /api/v1/authorizations/{number} for more)."""
+class AuthorizationBriefSerializer(serializers.Serializer):
+    """The authorization a registration was given (GET /api/v1/authorizations/{number} for more).
+    Declared field by field: the registration answer is the hot path, and model introspection per
+    answer costs more than the fields themselves."""
 
-    class Meta:
-        model = Authorization
-        fields = ["number", "status", "start", "end", "units", "unit_type"]
+    number = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=AuthorizationStatus.choices, read_only=True)
+    start = serializers.DateField(read_only=True)
+    end = serializers.DateField(read_only=True)
+    units = serializers.IntegerField(read_only=True)
+    unit_type = serializers.ChoiceField(choices=UnitType.choices, read_only=True)
 
 
 class RefusalSerializer(serializers.Serializer):
@@ -141,41 +154,27 @@ class RefusalSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="The input field the reason is about.")
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
-    """A registration or extension request and its decision."""
+class RegistrationSerializer(serializers.Serializer):
+    """A registration or extension request and its decision (declared field by field, as above)."""
 
+    number = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=RequestKind.choices, read_only=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
+    status = serializers.ChoiceField(choices=RequestStatus.choices, read_only=True)
+    review_path = serializers.ChoiceField(choices=ReviewPath.choices, read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     member_id = serializers.CharField(source="member.medicaid_id", read_only=True)
     level_of_care = serializers.CharField(source="level_of_care.code", read_only=True)
     site = serializers.IntegerField(source="site_id", read_only=True)
     start_date = serializers.DateField(source="requested_start", read_only=True)
     end_date = serializers.DateField(source="requested_end", read_only=True, allow_null=True)
     units = serializers.IntegerField(source="requested_units", read_only=True, allow_null=True)
+    diagnoses = serializers.ListField(child=serializers.CharField(), read_only=True)
     reasons = RefusalSerializer(source="refusals", many=True, read_only=True)
     extends = serializers.CharField(source="extends.number", read_only=True, allow_null=True)
     authorization = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Request
-        fields = [
-            "number",
-            "kind",
-            "channel",
-            "status",
-            "review_path",
-            "received_at",
-            "decided_at",
-            "due_at",
-            "member_id",
-            "level_of_care",
-            "site",
-            "start_date",
-            "end_date",
-            "units",
-            "diagnoses",
-            "reasons",
-            "extends",
-            "authorization",
-        ]
 
     @extend_schema_field(AuthorizationBriefSerializer(allow_null=True))
     def get_authorization(self, obj: Request) -> dict[str, Any] | None:
