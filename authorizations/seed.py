@@ -265,60 +265,86 @@ def _initial_rows(
 def _refuse_some(
     ctx: SeedContext, rng: np.random.Generator, catalog: _Catalog, rows: list[_Row]
 ) -> None:
-    """Turn a share of the requests into refusals, each failing one rule the way providers do."""
+    """Turn a share of the requests into refusals, each failing one rule the way providers do (a
+    refusal that cannot be staged for a row asks for too many units instead)."""
     codes = list(REFUSAL_MIX)
     weights = np.array(list(REFUSAL_MIX.values()))
-    picked = rng.choice(len(rows), size=int(len(rows) * REFUSED_SHARE), replace=False)
-    uncovered = iter(rng.permutation(len(catalog.uncovered)).tolist())
-    outside: dict[str, np.ndarray] = {}
-    by_level: dict[str, list[int]] = defaultdict(list)
-    for position, candidate in enumerate(rows):
-        by_level[candidate.level].append(position)
-    for index in picked:
-        row, rule = rows[index], catalog.rules[rows[index].level]
+    refuser = _Refuser(ctx, rng, catalog, rows)
+    for index in rng.choice(len(rows), size=int(len(rows) * REFUSED_SHARE), replace=False):
+        row = rows[index]
         code = codes[int(rng.choice(len(codes), p=weights / weights.sum()))]
-        if code == RefusalCode.NOT_ELIGIBLE:
-            spare = next(uncovered, None)
-            if spare is None:
-                code = RefusalCode.BACKDATED
-            else:
-                row.member, row.birth, ended = catalog.uncovered[spare]
-                row.start = ended + dt.timedelta(days=int(rng.integers(1, 20)))
-                row.received = dt.datetime.combine(row.start, row.received.timetz())
-        if code == RefusalCode.OVERLAP:
-            same_level = by_level[row.level]
-            target = rows[same_level[int(rng.integers(len(same_level)))]]
-            if target.refusal or target is row:
-                code = RefusalCode.TOO_MANY_UNITS
-            else:
-                row.member, row.birth, row.site, row.overlaps = (
-                    target.member, target.birth, target.site, target,
-                )  # fmt: skip
-                row.start = min(
-                    target.start + dt.timedelta(days=int(rng.integers(1, 30))), ctx.today
-                )
-                row.received = dt.datetime.combine(row.start, row.received.timetz())
-        if code == RefusalCode.AGE_OUT_OF_RANGE:
-            member = _out_of_age(ctx, rng, catalog, rule, outside)
-            if member is None:
-                code = RefusalCode.TOO_MANY_UNITS
-            else:
-                row.member, row.birth = member
-        if code == RefusalCode.BACKDATED:
-            row.start = row.received.date() - dt.timedelta(
-                days=rule.max_backdate_days + int(rng.integers(1, 60))
-            )
-        if code == RefusalCode.TOO_MANY_UNITS:
-            row.units = rule.max_units + int(rng.integers(1, rule.max_units + 1))
-        if code == RefusalCode.NOT_OFFERED:
-            offering = set(catalog.sites[row.level][0].tolist())
-            others = [s for s in rng.choice(catalog.all_sites, 20).tolist() if s not in offering]
-            row.site = others[0] if others else row.site
-        row.refusal, row.status = code, RequestStatus.REFUSED
+        if not refuser.stage(code, row):
+            refuser.stage(RefusalCode.TOO_MANY_UNITS, row)
     for row in rows:  # an overlap needs an authorization (or a waiting request) to overlap
         if row.overlaps is not None and row.overlaps.refusal:
-            row.overlaps, row.refusal = None, RefusalCode.TOO_MANY_UNITS
-            row.units = catalog.rules[row.level].max_units + 1
+            row.overlaps = None
+            refuser.stage(RefusalCode.TOO_MANY_UNITS, row)
+
+
+class _Refuser:
+    """Stages one failing rule on a row; `stage` answers whether it could."""
+
+    def __init__(
+        self, ctx: SeedContext, rng: np.random.Generator, catalog: _Catalog, rows: list[_Row]
+    ) -> None:
+        self.ctx, self.rng, self.catalog, self.rows = ctx, rng, catalog, rows
+        self.uncovered = iter(rng.permutation(len(catalog.uncovered)).tolist())
+        self.outside: dict[str, np.ndarray] = {}
+        self.by_level: dict[str, list[int]] = defaultdict(list)
+        for position, row in enumerate(rows):
+            self.by_level[row.level].append(position)
+
+    def stage(self, code: str, row: _Row) -> bool:
+        staged = getattr(self, code.lower())(row, self.catalog.rules[row.level])
+        if staged:
+            row.refusal, row.status = code, RequestStatus.REFUSED
+        return staged
+
+    def not_eligible(self, row: _Row, rule: AuthorizationRule) -> bool:
+        spare = next(self.uncovered, None)
+        if spare is None:
+            return False
+        row.member, row.birth, ended = self.catalog.uncovered[spare]
+        row.start = ended + dt.timedelta(days=int(self.rng.integers(1, 20)))
+        row.received = dt.datetime.combine(row.start, row.received.timetz())
+        return True
+
+    def overlap(self, row: _Row, rule: AuthorizationRule) -> bool:
+        same_level = self.by_level[row.level]
+        target = self.rows[same_level[int(self.rng.integers(len(same_level)))]]
+        if target.refusal or target is row:
+            return False
+        row.member, row.birth, row.site, row.overlaps = (
+            target.member, target.birth, target.site, target,
+        )  # fmt: skip
+        later = target.start + dt.timedelta(days=int(self.rng.integers(1, 30)))
+        row.start = min(later, self.ctx.today)
+        row.received = dt.datetime.combine(row.start, row.received.timetz())
+        return True
+
+    def age_out_of_range(self, row: _Row, rule: AuthorizationRule) -> bool:
+        member = _out_of_age(self.ctx, self.rng, self.catalog, rule, self.outside)
+        if member is not None:
+            row.member, row.birth = member
+        return member is not None
+
+    def backdated(self, row: _Row, rule: AuthorizationRule) -> bool:
+        days = rule.max_backdate_days + int(self.rng.integers(1, 60))
+        row.start = row.received.date() - dt.timedelta(days=days)
+        return True
+
+    def too_many_units(self, row: _Row, rule: AuthorizationRule) -> bool:
+        row.units = rule.max_units + int(self.rng.integers(1, rule.max_units + 1))
+        return True
+
+    def not_offered(self, row: _Row, rule: AuthorizationRule) -> bool:
+        offering = set(self.catalog.sites[row.level][0].tolist())
+        others = [
+            s for s in self.rng.choice(self.catalog.all_sites, 20).tolist() if s not in offering
+        ]
+        if others:
+            row.site = others[0]
+        return bool(others)
 
 
 def _out_of_age(
