@@ -13,6 +13,8 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from aso.core.accounts.sessions import session_is_verified
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -47,7 +49,10 @@ def nav_items_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
+    """Menu entries; none until the session has passed multi-factor verification."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": nav_items_for(user)}
+        return {"nav_items": [], "mfa_verified": False}
+    if not session_is_verified(request.session):
+        return {"nav_items": [], "mfa_verified": False}
+    return {"nav_items": nav_items_for(user), "mfa_verified": True}

@@ -14,7 +14,7 @@ from authorizations.models import Authorization, AuthorizationRule, Request
 from authorizations.numbers import next_number
 from members.models import EligibilitySpan, Program
 from providers.models import LevelOfCare, ServiceOffering
-from tests.matrix import Entry, World, world_builder
+from tests.matrix import ApiEntry, Entry, World, world_builder
 
 PROVIDERS = {"provider_staff": 200, "provider_admin": 200}
 CLINICAL_STAFF = ("care_manager", "physician_advisor", "icm", "clinical_supervisor")
@@ -90,19 +90,25 @@ REGISTRATION_ENTRIES = {
         url=lambda w: reverse("registration:rule") + "?level_of_care=OP&start=2026-01-05",
         expect=PROVIDERS,
     ),
-    "registration:list": Entry(url=lambda w: reverse("registration:list"), expect=SEE),
-    "registration:export": Entry(url=lambda w: reverse("registration:export"), expect=SEE),
+    "registration:list": Entry(
+        url=lambda w: reverse("registration:list"), expect=SEE, member_data=True
+    ),
+    "registration:export": Entry(
+        url=lambda w: reverse("registration:export"), expect=SEE, member_data=True
+    ),
     "registration:request_detail": Entry(
         url=_request_url("registration:request_detail", "a"),
         other_url=_request_url("registration:request_detail", "b"),
         expect=SEE,
         default=404,
+        member_data=True,
     ),
     "registration:authorization_detail": Entry(
         url=_auth_url("registration:authorization_detail", "a"),
         other_url=_auth_url("registration:authorization_detail", "b"),
         expect=SEE,
         default=404,
+        member_data=True,
     ),
     "registration:extend": Entry(
         url=_auth_url("registration:extend", "a"),
@@ -110,36 +116,41 @@ REGISTRATION_ENTRIES = {
         expect={**PROVIDERS, **dict.fromkeys(CLINICAL_STAFF, 403)},
         default=404,
     ),
-    "registrations_api:registration_create": Entry(
+}
+
+REGISTRATION_API_ENTRIES = {
+    "POST /api/v1/registrations": ApiEntry(
         url=lambda w: reverse("registrations_api:registration_create"),
         method="post",
         data=_new_registration,
         expect={"provider_staff": 201, "provider_admin": 201},
-        anonymous=403,
+        member_data=True,
     ),
-    "registrations_api:registration_detail": Entry(
+    "GET /api/v1/registrations/{number}": ApiEntry(
         url=_request_url("registrations_api:registration_detail", "a"),
         other_url=_request_url("registrations_api:registration_detail", "b"),
         expect=SEE,
         default=404,
-        anonymous=403,
+        member_data=True,
     ),
-    "registrations_api:authorization_list": Entry(
-        url=lambda w: reverse("registrations_api:authorization_list"), expect=SEE, anonymous=403
+    "GET /api/v1/authorizations": ApiEntry(
+        url=lambda w: reverse("registrations_api:authorization_list"),
+        expect=SEE,
+        member_data=True,
     ),
-    "registrations_api:authorization_detail": Entry(
+    "GET /api/v1/authorizations/{number}": ApiEntry(
         url=_auth_url("registrations_api:authorization_detail", "a"),
         other_url=_auth_url("registrations_api:authorization_detail", "b"),
         expect=SEE,
         default=404,
-        anonymous=403,
+        member_data=True,
     ),
-    "registrations_api:authorization_extend": Entry(
+    "POST /api/v1/authorizations/{number}/extensions": ApiEntry(
         url=_auth_url("registrations_api:authorization_extend", "a"),
         other_url=_auth_url("registrations_api:authorization_extend", "b"),
         method="post",
         expect={"provider_staff": 201, "provider_admin": 201, **dict.fromkeys(CLINICAL_STAFF, 403)},
         default=404,
-        anonymous=403,
+        member_data=True,
     ),
 }

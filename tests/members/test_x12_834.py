@@ -657,7 +657,7 @@ def enrollees(draw: st.DrawFn) -> Enrollee834:
         medicaid_id=draw(st.text("0123456789ABCDEFGHJKLMNPRSTUVWXYZ", min_size=1, max_size=12)),
         last_name=draw(NAME.filter(bool)),
         first_name=draw(NAME),
-        middle_name=draw(NAME),
+        middle_name=draw(NAME.map(lambda name: name[:25].strip())),  # NM105: at most 25
         birth_date=birth,
         sex=draw(st.sampled_from("MFU")) if birth else "",
         plan_code=draw(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", max_size=20)),
