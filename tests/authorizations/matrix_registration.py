@@ -19,11 +19,12 @@ from tests.matrix import ApiEntry, Entry, World, world_builder
 PROVIDERS = {"provider_staff": 200, "provider_admin": 200}
 CLINICAL_STAFF = ("care_manager", "physician_advisor", "icm", "clinical_supervisor")
 SEE = {**PROVIDERS, **dict.fromkeys(CLINICAL_STAFF, 200)}
+START = dt.date(2010, 1, 1)
 
 
 def _registration(world: World, site, member, level: LevelOfCare) -> Authorization:  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    rule = AuthorizationRule.objects.get(level_of_care=level, effective_to__isnull=True)
+    rule = AuthorizationRule.objects.get(level_of_care=level, effective_to__isnull=True)  # in force
     request = Request.objects.create(
         number=next_number("R", on=today),
         member=member,
@@ -53,16 +54,17 @@ def _registration(world: World, site, member, level: LevelOfCare) -> Authorizati
 
 @world_builder
 def registrations(world: World) -> None:
-    husky_a = Program.objects.get(code="HUSKY_A")
-    for member in (world.member_child, world.member_adult):
-        EligibilitySpan.objects.create(member=member, program=husky_a, start=dt.date(2010, 1, 1))
-    op, op_eval = LevelOfCare.objects.get(code="OP"), LevelOfCare.objects.get(code="OP_EVAL")
-    for site, level in ((world.site_a, op), (world.site_a, op_eval), (world.site_b, op)):
-        ServiceOffering.objects.create(
-            site=site, level_of_care=level, effective_from=dt.date(2010, 1, 1)
-        )
-    world.extra["registration_auth_a"] = _registration(world, world.site_a, world.member_adult, op)
-    world.extra["registration_auth_b"] = _registration(world, world.site_b, world.member_adult, op)
+    """An IOP authorization at each organization's site, for the adult member (covered from 2010),
+    and offerings of IOP and outpatient evaluation at A's site, so A's staff can register and extend.
+    Only objects no other app's builder creates (builders share one world)."""
+    EligibilitySpan.objects.create(
+        member=world.member_adult, program=Program.objects.get(code="HUSKY_A"), start=START
+    )
+    iop, op_eval = LevelOfCare.objects.get(code="IOP"), LevelOfCare.objects.get(code="OP_EVAL")
+    for level in (iop, op_eval):
+        ServiceOffering.objects.create(site=world.site_a, level_of_care=level, effective_from=START)
+    world.extra["registration_auth_a"] = _registration(world, world.site_a, world.member_adult, iop)
+    world.extra["registration_auth_b"] = _registration(world, world.site_b, world.member_adult, iop)
 
 
 def _new_registration(world: World) -> dict[str, object]:
