@@ -235,6 +235,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "aso.core.choices.JobStatus",
         "ProviderStatusEnum": "providers.choices.ProviderStatus",
+        "RequestStatusEnum": "authorizations.choices.RequestStatus",
+        "AuthorizationStatusEnum": "authorizations.choices.AuthorizationStatus",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -55,3 +55,19 @@ class AuthorizationStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
     VOIDED = "voided", "Voided"
     ENDED = "ended", "Ended"
+
+
+class RefusalCode(models.TextChoices):
+    """Why a registration was refused (administrative; `fixtures/decision_reasons.yaml` holds the
+    notice wording of each code)."""
+
+    NO_RULE = "NO_RULE", "No registration rule in force"
+    NEEDS_REVIEW = "NEEDS_REVIEW", "Needs a clinical review"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE", "Not eligible on the start date"
+    PROGRAM_NOT_COVERED = "PROGRAM_NOT_COVERED", "Program does not cover the service"
+    NOT_OFFERED = "NOT_OFFERED", "Site not contracted for the level of care"
+    AGE_OUT_OF_RANGE = "AGE_OUT_OF_RANGE", "Age out of range"
+    DCF_CERTIFICATION = "DCF_CERTIFICATION", "Provider not DCF-certified"
+    TOO_MANY_UNITS = "TOO_MANY_UNITS", "Too many units"
+    BACKDATED = "BACKDATED", "Start date too far in the past"
+    OVERLAP = "OVERLAP", "Dates already covered"

@@ -292,6 +292,16 @@ class Authorization(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=AuthorizationStatus.values), name="auth_status_valid"
             ),
+            # Two identical registrations at the same moment cannot both be issued.
+            models.UniqueConstraint(
+                fields=["member", "site", "level_of_care", "start"],
+                condition=Q(status=AuthorizationStatus.ACTIVE),
+                name="auth_one_active_per_start",
+                violation_error_message=(
+                    "An active authorization for this member, site and level of care already "
+                    "starts that day."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -38,15 +38,20 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
 def next_number(prefix: str, *, on: dt.date) -> str:
     """The next number for `prefix` ("R" requests, "A" authorizations) in the year of `on`.
 
-    Sequences are rows of `authorizations_numbersequence`, incremented under a row lock so two
-    submissions at the same moment never share a number.
+    Sequences are rows of `authorizations_numbersequence`. One statement (an upsert returning the new
+    value, on PostgreSQL and SQLite alike) creates or increments the row and keeps it locked until the
+    caller's transaction ends, so two submissions at the same moment never share a number.
     """
     from authorizations.models import NumberSequence
 
-    with transaction.atomic():
-        sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
-            prefix=prefix, year=on.year
+    quote = connection.ops.quote_name
+    table, last = quote(NumberSequence._meta.db_table), quote("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('prefix')}, {quote('year')}, {last}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT ({quote('prefix')}, {quote('year')}) DO UPDATE SET {last} = {table}.{last} + 1 "
+            f"RETURNING {last}",
+            [prefix, on.year],
         )
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return format_number(prefix, on.year, sequence.last)
+        (value,) = cursor.fetchone()
+    return format_number(prefix, on.year, value)

@@ -6,12 +6,16 @@ organizations' (by the request's site); everybody else none (RNMs and agencies r
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from authorizations.models import Authorization, Request
+from authorizations.choices import ReviewPath
+from authorizations.models import Authorization, AuthorizationRule, Event, Request
+from members.models import Member
+from providers.models import LevelOfCare, Site
 from providers.selectors import own_provider_ids
 
 
@@ -43,3 +47,100 @@ def access_request(*, user: Any, number: str) -> Request:
 def access_authorization(*, user: Any, number: str) -> Authorization:
     """The authorization, or 404 whether it is missing or not the user's."""
     return get_object_or_404(authorizations_visible_to(user=user), number=number)
+
+
+def rule_in_force(*, level_of_care: LevelOfCare | int, on: dt.date) -> AuthorizationRule | None:
+    """The authorization rule of a level of care in force on a date (None when no rule covers it).
+
+    Rules are dated rows: a registration decides by the rule in force on its start date, so a change of
+    path (IOP moved from prior authorization to registration on 2014-01-01) applies by date.
+    """
+    level_id = level_of_care if isinstance(level_of_care, int) else level_of_care.pk
+    return (
+        AuthorizationRule.objects.select_related("level_of_care")
+        .filter(level_of_care_id=level_id, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def registration_levels() -> QuerySet[LevelOfCare]:
+    """Levels of care that have ever been, or are, registered rather than reviewed (the form's choices;
+    the rule in force on the chosen start date decides)."""
+    return (
+        LevelOfCare.objects.filter(rules__review_path=ReviewPath.REGISTRATION)
+        .distinct()
+        .order_by("sort_order", "code")
+    )
+
+
+def member_for_registration(*, medicaid_id: str, birth_date: dt.date) -> Member | None:
+    """The member with this Medicaid id *and* date of birth: providers must give both, so an id alone
+    never finds anyone (no fishing). None when either does not match; callers say so in one message."""
+    return Member.objects.filter(
+        medicaid_id=medicaid_id.strip().upper(), birth_date=birth_date
+    ).first()
+
+
+def registration_sites(*, user: Any) -> QuerySet[Site]:
+    """The active sites a provider user may register services at: its own organizations' only."""
+    return (
+        Site.objects.filter(provider_id__in=own_provider_ids(user=user), active=True)
+        .select_related("provider")
+        .order_by("provider__name", "site_number")
+    )
+
+
+def authorization_chain(*, authorization: Authorization) -> list[Authorization]:
+    """Every authorization of the same member, site and level of care, oldest first: the chain an
+    extension continues reads as one list. One query."""
+    return list(
+        Authorization.objects.filter(
+            member_id=authorization.member_id,
+            site_id=authorization.site_id,
+            level_of_care_id=authorization.level_of_care_id,
+        )
+        .select_related("request")
+        .order_by("start", "pk")
+    )
+
+
+def request_events(*, request_ids: list[int]) -> QuerySet[Event]:
+    """The audit trail of some requests, in order, with who acted."""
+    return (
+        Event.objects.filter(request_id__in=request_ids)
+        .select_related("actor", "request")
+        .order_by("occurred_at", "pk")
+    )
+
+
+def requests_filtered(
+    requests: QuerySet[Request],
+    *,
+    number: str = "",
+    status: str = "",
+    kind: str = "",
+    level_of_care: LevelOfCare | None = None,
+    site: Site | None = None,
+    start_from: dt.date | None = None,
+    start_to: dt.date | None = None,
+) -> QuerySet[Request]:
+    """Narrow a visible set of requests by the list filters (a number finds the request or the
+    authorization it was given)."""
+    if number:
+        number = number.strip().upper()
+        requests = requests.filter(Q(number=number) | Q(authorization__number=number))
+    if status:
+        requests = requests.filter(status=status)
+    if kind:
+        requests = requests.filter(kind=kind)
+    if level_of_care is not None:
+        requests = requests.filter(level_of_care=level_of_care)
+    if site is not None:
+        requests = requests.filter(site=site)
+    if start_from:
+        requests = requests.filter(requested_start__gte=start_from)
+    if start_to:
+        requests = requests.filter(requested_start__lte=start_to)
+    return requests

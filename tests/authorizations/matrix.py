@@ -1,0 +1,9 @@
+"""Permission matrix entries of utilization management, one module per capability."""
+
+from tests.authorizations.matrix_registration import (
+    REGISTRATION_API_ENTRIES,
+    REGISTRATION_ENTRIES,
+)
+
+ENTRIES = {**REGISTRATION_ENTRIES}
+API_ENTRIES = {**REGISTRATION_API_ENTRIES}
