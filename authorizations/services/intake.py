@@ -91,18 +91,27 @@ def _gates(
     return [asdict(g) for g in intake_gates(given)]
 
 
-def _continued(
-    extends: Authorization | None, member: Member, site: Site, level: LevelOfCare
-) -> Any:
-    if extends is None:
-        return None
-    if extends.status != AuthorizationStatus.ACTIVE or (
-        extends.member_id,
-        extends.site_id,
-        extends.level_of_care_id,
-    ) != (member.pk, site.pk, level.pk):
-        return NOT_EXTENDABLE
-    return None
+def _continuation_problems(
+    extends: Authorization, member: Member, site: Site, level: LevelOfCare, received: dt.datetime
+) -> dict[str, list[str]]:
+    """A concurrent review continues an active authorization of the same member, site and level,
+    and arrives in the window before it expires (acute care: at least 4 hours before; other
+    levels: no earlier than 48 hours before; clock rows)."""
+    same_stay = (extends.member_id, extends.site_id, extends.level_of_care_id) == (
+        member.pk,
+        site.pk,
+        level.pk,
+    )
+    if extends.status != AuthorizationStatus.ACTIVE or not same_stay:
+        return {"extends": [NOT_EXTENDABLE]}
+    window = clocks.concurrent_window(
+        end=extends.end,
+        acute=level.category == "acute",
+        clocks=clocks_all(),
+        on=clocks.local_day(received),
+    )
+    message = window.problem(received)
+    return {"extends": [message]} if message else {}
 
 
 def _default_end(rule: Any, kind: str, start: dt.date, units: int) -> dt.date:
@@ -173,21 +182,12 @@ def prior_auth_submit(
         clinical, concurrent=kind == RequestKind.CONCURRENT, start=requested_start
     )
     errors |= {name: [message] for name, message in clinical_errors.items()}
-    if message := _continued(extends, member, site, level_of_care):
-        errors["extends"] = [message]
-    if rule is not None and not errors:
+    if rule is not None and "level_of_care" not in errors:
         requested_units = requested_units or rule.initial_units
         requested_end = requested_end or _default_end(rule, kind, requested_start, requested_units)
         errors |= _span_problems(rule, requested_start, requested_end, requested_units)
-        if extends is not None:
-            window = clocks.concurrent_window(
-                end=extends.end,
-                acute=level_of_care.category == "acute",
-                clocks=clocks_all(),
-                on=clocks.local_day(received),
-            )
-            if message := window.problem(received):
-                errors["extends"] = [message]
+    if extends is not None:
+        errors |= _continuation_problems(extends, member, site, level_of_care, received)
     if errors:
         raise ValidationError(errors)
     return _create(

@@ -28,11 +28,12 @@ from authorizations.rules.review import age_on
 from authorizations.selectors_review import clocks_all
 from authorizations.services.events import event_record
 
+# Fictional defaults (555 numbers): a deployment sets ASO_NOTICE_CONTACT in its settings.
 DEFAULT_CONTACT = {
     "name": "Behavioral Health Partnership",
-    "phone": "1-877-552-8247",
+    "phone": "1-800-555-0100",
     "tty": "711",
-    "fax": "1-866-741-0512",
+    "fax": "1-800-555-0101",
     "address": "Appeals Unit, P.O. Box 2000, Hartford, CT 06101",
     "hearing_office": "Department of Social Services, Office of Legal Counsel, Regulations and "
     "Administrative Hearings, 55 Farmington Avenue, Hartford, CT 06105",

@@ -65,7 +65,7 @@ def test_bad_input_lists_every_problem_and_saves_nothing(rw):
             requested_units=31,
         )
     errors = caught.value.message_dict
-    assert set(errors) >= {"diagnoses", "suicide_risk", "projected_discharge"}
+    assert set(errors) == {"diagnoses", "suicide_risk", "projected_discharge", "requested_units"}
     assert "F32.0" in errors["diagnoses"][0]
     assert not Request.objects.exists() and not Event.objects.exists()
 
