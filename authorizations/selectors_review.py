@@ -28,6 +28,7 @@ from authorizations.models import (
 from authorizations.rules.clocks import BusinessCalendar, Clock, Deadline
 from authorizations.rules.review import Criterion
 from authorizations.selectors import authorizations_visible_to, requests_visible_to
+from members.models import Member
 
 
 def clocks_all() -> tuple[Clock, ...]:
@@ -185,3 +186,10 @@ def episodes_visible_to(*, user: Any) -> QuerySet[Episode]:
 
 def access_episode(*, user: Any, pk: int) -> Episode:
     return get_object_or_404(episodes_visible_to(user=user), pk=pk)
+
+
+def member_for_intake(*, medicaid_id: str, birth_date: dt.date) -> Member | None:
+    """The member with this Medicaid id and date of birth: both are needed (no fishing by id)."""
+    return Member.objects.filter(
+        medicaid_id=medicaid_id.strip().upper(), birth_date=birth_date
+    ).first()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from aso.core.choices import JobStatus
 from aso.core.jobs import JobFailure, job_create, job_handler, job_run
 from aso.core.models import Job
+from aso.referencedata import ALL_SPECS
 
 pytestmark = pytest.mark.django_db
 
@@ -97,4 +98,4 @@ def test_reference_data_check_job_reports_in_sync(make_user, django_capture_on_c
         job = job_create(kind="reference_data_check", acting_user=make_user("admin"))
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
-    assert job.result["in_sync"] is True and job.result["files"] == 9
+    assert job.result["in_sync"] is True and job.result["files"] == len(ALL_SPECS)
