@@ -90,10 +90,17 @@ def member_language(request: Request) -> str:
 
 
 def notices_send(
-    *, request: Request, kind: str, acting_user: Any, appeal: Appeal | None = None
+    *,
+    request: Request,
+    kind: str,
+    acting_user: Any,
+    appeal: Appeal | None = None,
+    sent_at: dt.datetime | None = None,
 ) -> list[Notice]:
-    """Render and store the member's and the provider's notice (in the caller's transaction)."""
-    sent_at = timezone.now()
+    """Render and store the member's and the provider's notice (in the caller's transaction).
+    `sent_at` is now, except for synthetic history."""
+    sent_at = sent_at or timezone.now()
+    all_clocks = clocks_all()
     notices = []
     for recipient, language in (
         (Recipient.MEMBER, member_language(request)),
@@ -107,6 +114,7 @@ def notices_send(
             recipient=recipient,
             sent_at=sent_at,
             appeal=appeal,
+            all_clocks=all_clocks,
         )
         body = tidy(render_to_string(template, context))
         notice = Notice(
@@ -148,11 +156,12 @@ def notice_context(
     recipient: str,
     sent_at: dt.datetime,
     appeal: Appeal | None = None,
+    all_clocks: tuple[clocks.Clock, ...] | None = None,
 ) -> dict[str, Any]:
     """Everything a notice template may say, already in the notice's language."""
     es = language == NoticeLanguage.SPANISH
     member = request.member
-    all_clocks = clocks_all()
+    all_clocks = all_clocks or clocks_all()
     authorization = getattr(request, "authorization", None)
     reason = request.decision_reason
     criterion = request.decision_criterion

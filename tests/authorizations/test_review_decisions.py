@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from authorizations.models import Authorization, Episode, Event, Notice, Review
 from authorizations.rules.review import (
@@ -277,3 +278,14 @@ def test_past_due_requests_are_flagged_once_as_deemed_denials(rw):
 def test_episodes_are_not_created_for_denials(rw):
     rw.deny(rw.submit())
     assert not Episode.objects.exists()
+
+
+def test_the_command_flags_deemed_denials(rw):
+    import io
+
+    from django.core.management import call_command
+
+    rw.submit(received_at=timezone.now() - dt.timedelta(days=4))
+    out = io.StringIO()
+    call_command("flag_deemed_denials", stdout=out)
+    assert "1 request(s) flagged" in out.getvalue()

@@ -15,11 +15,12 @@ from aso.core.seeding import SCALES, SeedContext
 from aso.core.services import roles_sync
 from aso.demo import DEMO_PASSWORD, demo_users_create
 from aso.referencedata import load_all
+from authorizations.seed_review import seed_prior_auth
 from members.seed import seed_members
 from providers.seed import seed_providers
 
 # Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members)
+SEEDERS = (seed_providers, seed_members, seed_prior_auth)
 
 
 class Command(BaseCommand):
