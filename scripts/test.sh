@@ -36,7 +36,7 @@ step $PY/ruff format --check .
 banner "import-linter (layering contract)"
 step $PY/lint-imports
 banner "mypy (rules, services, selectors, permissions)"
-step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py aso/core/{jobs,audit,reference}.py 2>/dev/null)
+step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py */{rules,services}/*.py */selectors_*.py aso/core/{jobs,audit,reference}.py 2>/dev/null)
 
 banner "pytest on SQLite"
 step $PY/pytest $XDIST -m "not worker" -q "$@"
