@@ -34,6 +34,7 @@ from authorizations.rules.appeals import (
     appeal_decision_problems,
     appeal_filing_problems,
 )
+from authorizations.rules.review import problems_by_field
 from authorizations.selectors import access_request
 from authorizations.selectors_review import clock_row_id, clocks_all
 from authorizations.services.episodes import episode_attach
@@ -47,19 +48,36 @@ APPEAL_CONFLICT = (
 NOT_OPEN = "This appeal is {status}: it cannot be decided again."
 
 
-def _errors(problems: Any) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for problem in problems:
-        errors.setdefault(problem.field, []).append(problem.message)
-    return errors
-
-
 def _adverse_notice(request: Request) -> Notice | None:
     """The member's latest adverse notice: the filing window runs from it."""
     return (
         request.notices.filter(recipient=Recipient.MEMBER, kind__in=ADVERSE_NOTICE_KINDS)
         .order_by("-sent_at", "-pk")
         .first()
+    )
+
+
+def _filing_problems(
+    request: Request, notice: Notice | None, filed: dt.datetime, reason: str, all_clocks: Any
+) -> Any:
+    """The filing window runs from the member's adverse notice (APPEAL_FILING clock)."""
+    window = clocks.clock_in_force(all_clocks, clocks.APPEAL_FILING_CLOCK, clocks.local_day(filed))
+    last_day = (
+        clocks.last_day_of_window(notice.sent_at, clocks.APPEAL_FILING_CLOCK, all_clocks)
+        if notice
+        else None
+    )
+    return appeal_filing_problems(
+        FilingInput(
+            status=request.status,
+            deemed_denied=request.deemed_denied_at is not None,
+            notice_sent_at=notice.sent_at if notice else None,
+            last_day=last_day,
+            filed_on=clocks.local_day(filed),
+            open_appeal=request.appeals.filter(status=AppealStatus.OPEN).exists(),
+            reason=reason,
+            window_days=window.amount,
+        )
     )
 
 
@@ -87,27 +105,9 @@ def appeal_file(
     filed = clocks.require_aware(filed_at or timezone.now())
     all_clocks = clocks_all()
     notice = _adverse_notice(request)
-    window_clock = clocks.clock_in_force(
-        all_clocks, clocks.APPEAL_FILING_CLOCK, clocks.local_day(filed)
-    )
-    problems = appeal_filing_problems(
-        FilingInput(
-            status=request.status,
-            deemed_denied=request.deemed_denied_at is not None,
-            notice_sent_at=notice.sent_at if notice else None,
-            last_day=clocks.last_day_of_window(
-                notice.sent_at, clocks.APPEAL_FILING_CLOCK, all_clocks
-            )
-            if notice
-            else None,
-            filed_on=clocks.local_day(filed),
-            open_appeal=request.appeals.filter(status=AppealStatus.OPEN).exists(),
-            reason=reason,
-            window_days=window_clock.amount,
-        )
-    )
+    problems = _filing_problems(request, notice, filed, reason, all_clocks)
     if problems:
-        raise ValidationError(_errors(problems))
+        raise ValidationError(problems_by_field(problems))
     due = clocks.deadline(filed, clocks.APPEAL_CLOCK[bool(expedited)], all_clocks)
     appeal = Appeal(
         number=next_number("P", on=clocks.local_day(filed)),
@@ -171,7 +171,28 @@ def appeal_decide(
         )
     )
     if problems:
-        raise ValidationError(_errors(problems))
+        raise ValidationError(problems_by_field(problems))
+    _record_outcome(appeal, acting_user, outcome, explanation, units)
+    if outcome != AppealOutcome.UPHELD:
+        assert units is not None
+        _authorize(request, existing, units, acting_user)
+    event_record(
+        request=request,
+        kind=ReviewEvent.APPEAL_DECIDED,
+        actor=acting_user,
+        detail={"appeal": appeal.number, "outcome": outcome, "units": units or 0},
+    )
+    request.refresh_from_db()
+    notices_send(
+        request=request, kind=NoticeKind.APPEAL_DECISION, acting_user=acting_user, appeal=appeal
+    )
+    return appeal
+
+
+def _record_outcome(
+    appeal: Appeal, acting_user: Any, outcome: str, explanation: str, units: int | None
+) -> None:
+    """The decision on the appeal row; upheld and partial outcomes carry the fair-hearing deadline."""
     decided = timezone.now()
     appeal.status = AppealStatus.DECIDED
     appeal.outcome = outcome
@@ -187,20 +208,6 @@ def appeal_decide(
     appeal.version += 1
     appeal.full_clean()
     appeal.save()
-    if outcome != AppealOutcome.UPHELD:
-        assert units is not None
-        _authorize(request, existing, units, acting_user)
-    event_record(
-        request=request,
-        kind=ReviewEvent.APPEAL_DECIDED,
-        actor=acting_user,
-        detail={"appeal": appeal.number, "outcome": outcome, "units": units or 0},
-    )
-    request.refresh_from_db()
-    notices_send(
-        request=request, kind=NoticeKind.APPEAL_DECISION, acting_user=acting_user, appeal=appeal
-    )
-    return appeal
 
 
 def _authorize(

@@ -32,6 +32,7 @@ from authorizations.rules.review import (
     DecisionInput,
     age_on,
     decision_check,
+    problems_by_field,
 )
 from authorizations.selectors_review import criteria_for_request
 from authorizations.services.episodes import episode_attach
@@ -124,15 +125,8 @@ def request_decide(
         )
     )
     if not verdict.allowed:
-        raise ValidationError(_by_field(verdict.problems))
+        raise ValidationError(problems_by_field(verdict.problems))
     return _apply(request, acting_user, verdict.outcome, decision, reason, criterion, age)
-
-
-def _by_field(problems: Any) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for problem in problems:
-        errors.setdefault(problem.field, []).append(problem.message)
-    return errors
 
 
 def _apply(

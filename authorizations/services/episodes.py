@@ -20,6 +20,7 @@ from authorizations.choices_review import DischargeCodeKind, ReviewEvent
 from authorizations.models import Authorization, DischargeCode, Episode
 from authorizations.rules.appeals import DischargeInput, discharge_problems
 from authorizations.rules.clocks import local_day
+from authorizations.rules.review import problems_by_field
 from authorizations.services.events import event_record
 
 ALREADY_DISCHARGED = "This episode was already closed on {day}."
@@ -86,10 +87,7 @@ def episode_discharge(
         )
     )
     if problems:
-        errors: dict[str, list[str]] = {}
-        for problem in problems:
-            errors.setdefault(problem.field, []).append(problem.message)
-        raise ValidationError(errors)
+        raise ValidationError(problems_by_field(problems))
     episode.discharged = discharged
     episode.disposition = disposition
     episode.delay_days = delay_days
@@ -98,6 +96,12 @@ def episode_discharge(
     episode.aftercare_provider = aftercare_provider.strip()
     episode.full_clean()
     episode.save()
+    _end_authorizations(episode, acting_user)
+    return episode
+
+
+def _end_authorizations(episode: Episode, acting_user: Any) -> None:
+    """The episode's active authorizations end with the discharge; the event goes on the last one."""
     authorizations = list(episode.authorizations.select_related("request").order_by("start"))
     for authorization in authorizations:
         if authorization.status == AuthorizationStatus.ACTIVE:
@@ -110,9 +114,8 @@ def episode_discharge(
             actor=acting_user,
             detail={
                 "episode_id": episode.pk,
-                "disposition": disposition,
-                "delay_days": delay_days,
-                "delay_reason": delay_reason,
+                "disposition": episode.disposition,
+                "delay_days": episode.delay_days,
+                "delay_reason": episode.delay_reason,
             },
         )
-    return episode

@@ -31,7 +31,8 @@ from authorizations.diagnoses import diagnosis_problems, normalize
 from authorizations.models import Authorization, Request
 from authorizations.numbers import next_number
 from authorizations.rules import clocks
-from authorizations.rules.review import GateInput, age_on, clinical_clean, intake_gates
+from authorizations.rules.clinical import clinical_clean
+from authorizations.rules.review import GateInput, age_on, intake_gates
 from authorizations.selectors_review import clock_row_id, clocks_all, rule_for
 from authorizations.services.events import event_record
 from members.models import Member
@@ -137,6 +138,22 @@ def _span_problems(rule: Any, start: dt.date, end: dt.date, units: int) -> dict[
     return errors
 
 
+def _check_submitter(acting_user: Any, site: Site, channel: str) -> None:
+    """Providers request for their own sites (404 for another's); phone intake is ASO staff's."""
+    if not acting_user.has_perm("authorizations.submit_prior_auth"):
+        raise PermissionDenied("You may not request prior authorization.")
+    access_site(user=acting_user, pk=site.pk)
+    if channel == Channel.PHONE and not acting_user.has_perm("authorizations.review_request"):
+        raise PermissionDenied(PHONE_STAFF_ONLY)
+
+
+def _earlier(acting_user: Any, idempotency_key: str | None) -> Request | None:
+    """The request this person already sent with this idempotency key (a retried API call)."""
+    if not idempotency_key:
+        return None
+    return Request.objects.filter(submitted_by=acting_user, idempotency_key=idempotency_key).first()
+
+
 @transaction.atomic
 def prior_auth_submit(
     *,
@@ -157,17 +174,10 @@ def prior_auth_submit(
 ) -> Request:
     """Record a prior-authorization request (initial, or a concurrent review of `extends`) from any
     channel. Refuses bad input with every field's problem at once; nothing is half-saved."""
-    if not acting_user.has_perm("authorizations.submit_prior_auth"):
-        raise PermissionDenied("You may not request prior authorization.")
-    access_site(user=acting_user, pk=site.pk)  # 404 for another organization's site
-    if channel == Channel.PHONE and not acting_user.has_perm("authorizations.review_request"):
-        raise PermissionDenied(PHONE_STAFF_ONLY)
-    if idempotency_key:
-        earlier = Request.objects.filter(
-            submitted_by=acting_user, idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None:
-            return earlier
+    _check_submitter(acting_user, site, channel)
+    earlier = _earlier(acting_user, idempotency_key)
+    if earlier is not None:
+        return earlier
     received = clocks.require_aware(received_at or timezone.now())
     kind = RequestKind.CONCURRENT if extends is not None else RequestKind.INITIAL
     if extends is not None:

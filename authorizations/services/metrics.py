@@ -97,73 +97,56 @@ def _hours(values: list[float]) -> tuple[str, float | None]:
     return f"average {average:.1f} h, median {median:.1f} h", average
 
 
+LABELS = {
+    1: "Services that need prior authorization",
+    2: "Standard requests approved",
+    3: "Standard requests denied",
+    4: "Standard requests approved after appeal",
+    5: "Requests extended and then approved",
+    6: "Expedited requests approved",
+    7: "Expedited requests denied",
+    8: "Time to decision, standard",
+    9: "Time to decision, expedited",
+}
+
+
+def _share(number: int, numerator: int, denominator: int) -> Figure:
+    value = _percent(numerator, denominator)
+    return Figure(number, LABELS[number], value, numerator, denominator, DEFINITIONS[number])
+
+
+def _time(number: int, rows: list[Determination]) -> Figure:
+    value, average = _hours([r.hours for r in rows])
+    return Figure(number, LABELS[number], value, average, len(rows), DEFINITIONS[number])
+
+
 def metrics_from(
     year: int, services: tuple[tuple[str, str], ...], rows: Iterable[Determination]
 ) -> PaMetrics:
     """The nine figures from the year's determinations (pure)."""
-    rows = list(rows)
-    standard = [r for r in rows if not r.expedited]
-    expedited = [r for r in rows if r.expedited]
-    every = standard + expedited
-    s_n, e_n = len(standard), len(expedited)
+    every = list(rows)
+    standard = [r for r in every if not r.expedited]
+    expedited = [r for r in every if r.expedited]
     s_ok = sum(r.approved for r in standard)
     e_ok = sum(r.approved for r in expedited)
-    s_appeal = sum(r.overturned_on_appeal for r in standard)
-    extended = sum(r.extended and r.approved for r in every)
-    s_hours, s_avg = _hours([r.hours for r in standard])
-    e_hours, e_avg = _hours([r.hours for r in expedited])
+    listed = ", ".join(code for code, _ in services)
     figures = (
-        Figure(
-            1,
-            "Services that need prior authorization",
-            ", ".join(c for c, _ in services),
-            None,
-            len(services),
-            DEFINITIONS[1],
-        ),
-        Figure(2, "Standard requests approved", _percent(s_ok, s_n), s_ok, s_n, DEFINITIONS[2]),
-        Figure(
-            3,
-            "Standard requests denied",
-            _percent(s_n - s_ok, s_n),
-            s_n - s_ok,
-            s_n,
-            DEFINITIONS[3],
-        ),
-        Figure(
-            4,
-            "Standard requests approved after appeal",
-            _percent(s_appeal, s_n),
-            s_appeal,
-            s_n,
-            DEFINITIONS[4],
-        ),
-        Figure(
-            5,
-            "Requests extended and then approved",
-            _percent(extended, len(every)),
-            extended,
-            len(every),
-            DEFINITIONS[5],
-        ),
-        Figure(6, "Expedited requests approved", _percent(e_ok, e_n), e_ok, e_n, DEFINITIONS[6]),
-        Figure(
-            7,
-            "Expedited requests denied",
-            _percent(e_n - e_ok, e_n),
-            e_n - e_ok,
-            e_n,
-            DEFINITIONS[7],
-        ),
-        Figure(8, "Time to decision, standard", s_hours, s_avg, s_n, DEFINITIONS[8]),
-        Figure(9, "Time to decision, expedited", e_hours, e_avg, e_n, DEFINITIONS[9]),
+        Figure(1, LABELS[1], listed, None, len(services), DEFINITIONS[1]),
+        _share(2, s_ok, len(standard)),
+        _share(3, len(standard) - s_ok, len(standard)),
+        _share(4, sum(r.overturned_on_appeal for r in standard), len(standard)),
+        _share(5, sum(r.extended and r.approved for r in every), len(every)),
+        _share(6, e_ok, len(expedited)),
+        _share(7, len(expedited) - e_ok, len(expedited)),
+        _time(8, standard),
+        _time(9, expedited),
     )
     return PaMetrics(
         year=year,
         services=services,
         figures=figures,
-        standard_count=s_n,
-        expedited_count=e_n,
+        standard_count=len(standard),
+        expedited_count=len(expedited),
         partial_standard=sum(r.partial for r in standard),
         partial_expedited=sum(r.partial for r in expedited),
     )

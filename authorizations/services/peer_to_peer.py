@@ -22,18 +22,12 @@ from authorizations.rules.appeals import (
     peer_to_peer_request_problems,
     peer_to_peer_schedule_problems,
 )
+from authorizations.rules.review import problems_by_field
 from authorizations.selectors import access_request
 from authorizations.selectors_review import business_calendar, clocks_all
 from authorizations.services.events import event_record
 
 CHANGED = "This peer-to-peer changed since you opened it. Nothing was saved: reload it."
-
-
-def _errors(problems: Any) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for problem in problems:
-        errors.setdefault(problem.field, []).append(problem.message)
-    return errors
 
 
 @transaction.atomic
@@ -57,7 +51,7 @@ def peer_to_peer_request(
         contact=contact,
     )
     if problems:
-        raise ValidationError(_errors(problems))
+        raise ValidationError(problems_by_field(problems))
     asked = clocks.require_aware(now or timezone.now())
     due = clocks.deadline(asked, clocks.PEER_TO_PEER_CLOCK, clocks_all(), business_calendar())
     p2p = PeerToPeer(
@@ -107,7 +101,7 @@ def peer_to_peer_schedule(
         advisor_is_physician=bool(advisor and advisor.has_perm("authorizations.decide_adverse")),
     )
     if problems:
-        raise ValidationError(_errors(problems))
+        raise ValidationError(problems_by_field(problems))
     p2p.advisor = advisor
     p2p.scheduled_for = scheduled_for
     p2p.status = PeerToPeerStatus.SCHEDULED

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from authorizations.rules import appeals as A
+from authorizations.rules import clinical as C
 from authorizations.rules import review as R
 from authorizations.rules.clocks import NEW_YORK
 
@@ -135,7 +136,7 @@ FULL_INITIAL = {
 
 
 def test_clean_clinical_data_is_structured():
-    cleaned, problems = R.clinical_clean(FULL_INITIAL, concurrent=False, start=dt.date(2026, 6, 1))
+    cleaned, problems = C.clinical_clean(FULL_INITIAL, concurrent=False, start=dt.date(2026, 6, 1))
     assert problems == {}
     assert cleaned["medications"] == [
         {"name": "sertraline", "dose": "50 mg", "frequency": "daily"},
@@ -153,7 +154,7 @@ def test_every_missing_or_malformed_field_is_reported_by_field():
         "presentation": "",
         "substances": ["none", "alcohol"],
     }
-    _, problems = R.clinical_clean(raw, concurrent=False, start=dt.date(2026, 6, 1))
+    _, problems = C.clinical_clean(raw, concurrent=False, start=dt.date(2026, 6, 1))
     assert set(problems) == {
         "suicide_risk",
         "projected_discharge",
@@ -161,13 +162,13 @@ def test_every_missing_or_malformed_field_is_reported_by_field():
         "presentation",
         "substances",
     }
-    assert problems["projected_discharge"] == R.DISCHARGE_BEFORE_START
+    assert problems["projected_discharge"] == C.DISCHARGE_BEFORE_START
 
 
 def test_concurrent_reviews_require_progress_but_not_the_admission_story():
     raw = {k: FULL_INITIAL[k] for k in ("symptoms", "suicide_risk", "homicide_risk")}
     raw |= {"discharge_plan": "Home", "projected_discharge": "2026-06-10"}
-    _, problems = R.clinical_clean(raw, concurrent=True, start=dt.date(2026, 6, 4))
+    _, problems = C.clinical_clean(raw, concurrent=True, start=dt.date(2026, 6, 4))
     assert set(problems) == {"progress"}
 
 

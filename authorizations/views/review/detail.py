@@ -17,8 +17,9 @@ from authorizations.choices import OPEN_STATUSES, AuthorizationStatus, RequestSt
 from authorizations.choices_review import DecisionOutcome
 from authorizations.diagnoses import description
 from authorizations.models import Authorization, Request
+from authorizations.rules.clinical import CLINICAL_FIELDS
 from authorizations.rules.clocks import breach_risk, format_local, is_deemed_denial
-from authorizations.rules.review import CLINICAL_FIELDS, EPSDT_AGE_LIMIT, age_on
+from authorizations.rules.review import EPSDT_AGE_LIMIT, age_on
 from authorizations.selectors import access_request
 from authorizations.selectors_review import criteria_for_request, users_with_perm
 from authorizations.services.decisions import Decision, request_decide

@@ -17,8 +17,15 @@ from authorizations.choices_review import (
     PeerToPeerOutcome,
 )
 from authorizations.models import DecisionReason, DischargeCode, ReviewCriterion
+from authorizations.rules.clinical import (
+    CHOICE,
+    CLINICAL_FIELDS,
+    DATE,
+    INTEGER,
+    MEDICATIONS,
+    MULTI,
+)
 from authorizations.rules.clocks import NEW_YORK, wall_clock
-from authorizations.rules.review import CHOICE, CLINICAL_FIELDS, DATE, INTEGER, MEDICATIONS, MULTI
 from providers.models import LevelOfCare
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
