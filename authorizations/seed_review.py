@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db import connection, models
 
 from aso.core.bulk import bulk_insert, reset_sequence
 from aso.core.seeding import SeedContext
@@ -233,6 +233,7 @@ def _write(seed: SeedState) -> dict[str, int]:
         ("event", Event),
     ):
         counts[f"{table}s"] = _insert(model, seed.rows[table], seed.now)
+    _analyze(Episode, Request, Authorization, Review, Appeal, PeerToPeer, Event)
     for (prefix, year), last in seed.sequences.items():
         NumberSequence.objects.update_or_create(prefix=prefix, year=year, defaults={"last": last})
     counts["open"] = sum(
@@ -242,6 +243,15 @@ def _write(seed: SeedState) -> dict[str, int]:
 
 
 NOTICE_SAMPLE = 60
+
+
+def _analyze(*tables: type[models.Model]) -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL), as an operator would run."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _render_notices(seed: SeedState) -> int:

@@ -98,6 +98,20 @@ class QueueFilters:
     referred: bool = False  # only requests referred to a physician advisor
 
 
+# Long texts and JSON the queue does not show: not read for its rows.
+QUEUE_DEFERRED = (
+    "clinical",
+    "gates",
+    "refusals",
+    "diagnoses",
+    "decision_note",
+    "extension_reason",
+    "info_requested",
+    "epsdt_note",
+    "member__middle_name",
+)
+
+
 def review_queue(*, user: Any, filters: QueueFilters) -> QuerySet[Request]:
     """Open prior-authorization requests the user may review, ordered by time left (soonest due first).
     Fails closed: users who may not review get nothing."""
@@ -107,6 +121,7 @@ def review_queue(*, user: Any, filters: QueueFilters) -> QuerySet[Request]:
         requests_visible_to(user=user)
         .filter(status__in=OPEN_STATUSES, review_path=ReviewPath.PRIOR_AUTH)
         .select_related("site__region", "assigned_to")
+        .defer(*QUEUE_DEFERRED)
         .order_by("due_at", "pk")
     )
     if filters.level:

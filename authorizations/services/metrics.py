@@ -21,10 +21,11 @@ import csv
 import datetime as dt
 import io
 import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Avg, Count, F, FloatField, Func, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from authorizations.choices import RequestStatus, ReviewPath
 from authorizations.choices_review import AppealOutcome, AppealStatus
@@ -53,16 +54,16 @@ DEFINITIONS = {
 
 
 @dataclass(frozen=True)
-class Determination:
-    """One request's determination, as the metrics need it."""
+class Tally:
+    """One urgency group's determinations of the year, counted in the database."""
 
-    request_id: int
-    expedited: bool
-    approved: bool
-    partial: bool
-    extended: bool
-    hours: float
-    overturned_on_appeal: bool
+    determined: int = 0
+    approved: int = 0
+    partial: int = 0
+    overturned: int = 0  # denied or partly approved, then overturned on appeal
+    extended_approved: int = 0
+    average_hours: float | None = None
+    median_hours: float | None = None
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,10 @@ def _percent(numerator: int, denominator: int) -> str:
     return f"{100 * numerator / denominator:.1f}%" if denominator else "no requests"
 
 
-def _hours(values: list[float]) -> tuple[str, float | None]:
-    if not values:
-        return "no requests", None
-    average, median = statistics.fmean(values), statistics.median(values)
-    return f"average {average:.1f} h, median {median:.1f} h", average
+def _hours(tally: Tally) -> str:
+    if not tally.determined or tally.average_hours is None or tally.median_hours is None:
+        return "no requests"
+    return f"average {tally.average_hours:.1f} h, median {tally.median_hours:.1f} h"
 
 
 LABELS = {
@@ -115,29 +115,32 @@ def _share(number: int, numerator: int, denominator: int) -> Figure:
     return Figure(number, LABELS[number], value, numerator, denominator, DEFINITIONS[number])
 
 
-def _time(number: int, rows: list[Determination]) -> Figure:
-    value, average = _hours([r.hours for r in rows])
-    return Figure(number, LABELS[number], value, average, len(rows), DEFINITIONS[number])
+def _time(number: int, tally: Tally) -> Figure:
+    return Figure(
+        number,
+        LABELS[number],
+        _hours(tally),
+        tally.average_hours,
+        tally.determined,
+        DEFINITIONS[number],
+    )
 
 
 def metrics_from(
-    year: int, services: tuple[tuple[str, str], ...], rows: Iterable[Determination]
+    year: int, services: tuple[tuple[str, str], ...], standard: Tally, expedited: Tally
 ) -> PaMetrics:
-    """The nine figures from the year's determinations (pure)."""
-    every = list(rows)
-    standard = [r for r in every if not r.expedited]
-    expedited = [r for r in every if r.expedited]
-    s_ok = sum(r.approved for r in standard)
-    e_ok = sum(r.approved for r in expedited)
+    """The nine figures from the year's tallies (pure)."""
+    every = standard.determined + expedited.determined
+    extended = standard.extended_approved + expedited.extended_approved
     listed = ", ".join(code for code, _ in services)
     figures = (
         Figure(1, LABELS[1], listed, None, len(services), DEFINITIONS[1]),
-        _share(2, s_ok, len(standard)),
-        _share(3, len(standard) - s_ok, len(standard)),
-        _share(4, sum(r.overturned_on_appeal for r in standard), len(standard)),
-        _share(5, sum(r.extended and r.approved for r in every), len(every)),
-        _share(6, e_ok, len(expedited)),
-        _share(7, len(expedited) - e_ok, len(expedited)),
+        _share(2, standard.approved, standard.determined),
+        _share(3, standard.determined - standard.approved, standard.determined),
+        _share(4, standard.overturned, standard.determined),
+        _share(5, extended, every),
+        _share(6, expedited.approved, expedited.determined),
+        _share(7, expedited.determined - expedited.approved, expedited.determined),
         _time(8, standard),
         _time(9, expedited),
     )
@@ -145,10 +148,10 @@ def metrics_from(
         year=year,
         services=services,
         figures=figures,
-        standard_count=len(standard),
-        expedited_count=len(expedited),
-        partial_standard=sum(r.partial for r in standard),
-        partial_expedited=sum(r.partial for r in expedited),
+        standard_count=standard.determined,
+        expedited_count=expedited.determined,
+        partial_standard=standard.partial,
+        partial_expedited=expedited.partial,
     )
 
 
@@ -167,9 +170,50 @@ def _services(first: dt.date, last: dt.date) -> tuple[tuple[str, str], ...]:
     return tuple(seen.items())
 
 
-def _hours_to(received: dt.datetime, determined: dt.datetime | None) -> float:
-    assert determined is not None, "a deemed denial has a deadline"
-    return (determined - received).total_seconds() / 3600
+class EpochSeconds(Func):
+    """Seconds since 1970 of a datetime, computed by the database itself (no per-row Python)."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+# From receipt to determination: the decision, or the deadline of a deemed denial still undecided.
+ELAPSED = EpochSeconds(Coalesce(F("decided_at"), F("due_at"))) - EpochSeconds(F("received_at"))
+
+
+def _median(rows: QuerySet[Request], count: int) -> float | None:
+    """The median elapsed time, read as the one or two middle rows in elapsed order."""
+    if not count:
+        return None
+    ordered = rows.annotate(elapsed=ELAPSED).order_by("elapsed").values_list("elapsed", flat=True)
+    middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
+    return statistics.fmean(middle) / 3600
+
+
+def _tally(rows: QuerySet[Request], overturned: QuerySet[Appeal]) -> Tally:
+    """Counts, average and median of one urgency group: two queries (three for an even median)."""
+    approved = Q(status__in=APPROVED)
+    counts = rows.aggregate(
+        determined=Count("pk"),
+        approved=Count("pk", filter=approved),
+        partial=Count("pk", filter=Q(status=RequestStatus.PARTIALLY_APPROVED)),
+        overturned=Count("pk", filter=Q(pk__in=overturned.values("request_id"))),
+        extended_approved=Count("pk", filter=approved & Q(extended_at__isnull=False)),
+        average=Avg(ELAPSED),
+    )
+    return Tally(
+        determined=counts["determined"],
+        approved=counts["approved"],
+        partial=counts["partial"],
+        overturned=counts["overturned"],
+        extended_approved=counts["extended_approved"],
+        average_hours=counts["average"] / 3600 if counts["average"] is not None else None,
+        median_hours=_median(rows, counts["determined"]),
+    )
 
 
 def pa_metrics_for_year(*, year: int) -> PaMetrics:
@@ -178,29 +222,16 @@ def pa_metrics_for_year(*, year: int) -> PaMetrics:
     decided = Q(status__in=DETERMINED, decided_at__gte=start, decided_at__lt=end)
     deemed = Q(status__in=OPEN, deemed_denied_at__isnull=False, due_at__gte=start, due_at__lt=end)
     rows = Request.objects.filter(review_path=ReviewPath.PRIOR_AUTH).filter(decided | deemed)
-    values = rows.values_list(
-        "pk", "urgency", "status", "received_at", "decided_at", "due_at", "extended_at"
+    overturned = Appeal.objects.filter(
+        status=AppealStatus.DECIDED,
+        outcome__in=(AppealOutcome.OVERTURNED, AppealOutcome.PARTIALLY_OVERTURNED),
     )
-    overturned = set(
-        Appeal.objects.filter(
-            request__in=rows.values("pk"),
-            status=AppealStatus.DECIDED,
-            outcome__in=(AppealOutcome.OVERTURNED, AppealOutcome.PARTIALLY_OVERTURNED),
-        ).values_list("request_id", flat=True)
+    return metrics_from(
+        year,
+        _services(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        standard=_tally(rows.filter(urgency="standard"), overturned),
+        expedited=_tally(rows.exclude(urgency="standard"), overturned),
     )
-    determinations = [
-        Determination(
-            request_id=pk,
-            expedited=urgency != "standard",
-            approved=status in APPROVED,
-            partial=status == RequestStatus.PARTIALLY_APPROVED,
-            extended=extended_at is not None,
-            hours=_hours_to(received_at, decided_at or due_at),
-            overturned_on_appeal=pk in overturned,
-        )
-        for pk, urgency, status, received_at, decided_at, due_at, extended_at in values
-    ]
-    return metrics_from(year, _services(dt.date(year, 1, 1), dt.date(year, 12, 31)), determinations)
 
 
 EXPORT_HEADER = ("number", "metric", "value", "numerator", "denominator", "definition")

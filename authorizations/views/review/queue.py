@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET
 
 from aso.core.audit import access_log_record
@@ -21,6 +22,7 @@ from authorizations.selectors_review import (
     review_queue,
     users_with_perm,
 )
+from authorizations.templatetags.review_tags import person
 from members.models import Member
 from providers.models import LevelOfCare, Region
 
@@ -65,6 +67,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         request=request,
         purpose="review queue",
     )
+    reviewers = (
+        list(users_with_perm("review_request"))
+        if user.has_perm("authorizations.manage_queue")
+        else []
+    )
     context = {
         "page": page,
         "items": items,
@@ -73,9 +80,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "levels": LevelOfCare.objects.filter(rules__review_path="prior_auth").distinct(),
         "regions": Region.objects.all(),
         "urgencies": Urgency.choices,
-        "reviewers": list(users_with_perm("review_request"))
-        if user.has_perm("authorizations.manage_queue")
-        else [],
+        "reviewers": reviewers,
+        "reviewer_options": format_html_join(
+            "", '<option value="{}">{}</option>', ((r.pk, person(r)) for r in reviewers)
+        ),
         "query": _query_without_page(request),
     }
     template = "authorizations/review/_queue_table.html" if request.htmx else None
