@@ -23,6 +23,7 @@ from django.db import connection, models
 
 from aso.core.bulk import bulk_insert, reset_sequence
 from aso.core.seeding import SeedContext
+from authorizations.choices import OPEN_STATUSES
 from authorizations.choices_review import NoticeKind
 from authorizations.models import (
     Appeal,
@@ -97,6 +98,7 @@ def seed_prior_auth(ctx: SeedContext) -> None:
     counts = _write(seed)
     if ctx.scale == "small":
         counts["notices"] = _render_notices(seed)
+        _check_open_gates(seed)
     ctx.counts.update({f"pa_{k}": v for k, v in counts.items()})
     ctx.log("prior authorization: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
@@ -243,6 +245,25 @@ def _write(seed: SeedState) -> dict[str, int]:
 
 
 NOTICE_SAMPLE = 60
+
+
+def _check_open_gates(seed: SeedState) -> None:
+    """Small scale only: the open backlog's intake gates, checked as intake checks them."""
+    from authorizations.services.intake import intake_gate_rows
+
+    open_ids = [r["id"] for r in seed.rows["request"] if r["status"] in OPEN_STATUSES]
+    for request in Request.objects.filter(pk__in=open_ids).select_related(
+        "member", "site", "level_of_care", "rule"
+    ):
+        request.gates = intake_gate_rows(
+            member=request.member,
+            site=request.site,
+            level=request.level_of_care,
+            rule=request.rule,
+            start=request.requested_start,
+            clinical=request.clinical,
+        )
+        request.save(update_fields=["gates"])
 
 
 def _analyze(*tables: type[models.Model]) -> None:

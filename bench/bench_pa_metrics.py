@@ -60,6 +60,7 @@ def _baseline(year: int) -> Measurement:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     django_setup()
     from authorizations.services.metrics import pa_metrics_for_year
 
@@ -82,7 +83,12 @@ def main() -> None:
             note=f"{metrics.standard_count:,} standard and {metrics.expedited_count:,} expedited determinations",
         ),
         baselines=[_baseline(year)],
-        extra={f"figure {f.number}": f"{f.label}: {f.value}" for f in metrics.figures},
+        extra={
+            **{f"figure {f.number}": f"{f.label}: {f.value}" for f in metrics.figures},
+            "machine load (1-min load average, before / after)": (
+                f"{load_before:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+            ),
+        },
     ).write()
 
 

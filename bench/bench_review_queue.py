@@ -64,6 +64,7 @@ def _baseline() -> Measurement:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     django_setup()
     from django.test import Client
 
@@ -92,6 +93,9 @@ def main() -> None:
         extra={
             "deep page (page 100)": f"{deep * 1000:.1f} ms, queries {sorted(deep_counts)}",
             "filtered (expedited, unassigned)": f"{filtered * 1000:.1f} ms",
+            "machine load (1-min load average, before / after)": (
+                f"{load_before:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+            ),
         },
     ).write()
 

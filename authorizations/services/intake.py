@@ -68,9 +68,10 @@ def _rule_checks(*, level: LevelOfCare, start: dt.date, kind: str, urgency: str)
     return rule, errors
 
 
-def _gates(
+def intake_gate_rows(
     *, member: Member, site: Site, level: LevelOfCare, rule: Any, start: dt.date, clinical: Mapping
 ) -> list[dict[str, Any]]:
+    """The administrative gates of a request, as stored on it for the reviewer to see."""
     programs = tuple(s.program.code for s in spans_covering(member_id=member.pk, on=start))
     age = age_on(member.birth_date, start)
     offerings = ServiceOffering.objects.filter(
@@ -245,7 +246,7 @@ def _create(
         requested_units=data["units"],
         diagnoses=data["diagnoses"],
         clinical=data["clinical"],
-        gates=_gates(
+        gates=intake_gate_rows(
             member=member,
             site=site,
             level=level,

@@ -152,16 +152,24 @@ class ReviewForm(forms.Form):
     start = forms.DateField(required=False, widget=DATE_INPUT)
     end = forms.DateField(required=False, widget=DATE_INPUT)
     units = forms.IntegerField(required=False, min_value=0)
-    info_requested = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    info_due_at = NewYorkDateTimeField(required=False)
-    advisor = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
-    reason_code = forms.ChoiceField(required=False)
-    criterion_code = forms.ChoiceField(required=False)
-    explanation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    epsdt_finding = forms.ChoiceField(
-        required=False, choices=[("", "—"), *EpsdtFinding.choices[1:]]
+    info_requested = forms.CharField(
+        required=False, label="Information asked for", widget=forms.Textarea(attrs={"rows": 2})
     )
-    epsdt_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    info_due_at = NewYorkDateTimeField(required=False, label="Due by (New York time)")
+    advisor = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    reason_code = forms.ChoiceField(required=False, label="Reason code")
+    criterion_code = forms.ChoiceField(required=False, label="Criterion not met")
+    explanation = forms.CharField(
+        required=False,
+        label="Plain-language explanation (what about this member does not meet it)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    epsdt_finding = forms.ChoiceField(
+        required=False, label="EPSDT finding", choices=[("", "—"), *EpsdtFinding.choices[1:]]
+    )
+    epsdt_note = forms.CharField(
+        required=False, label="EPSDT explanation", widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, criteria: list[ReviewCriterion], advisors: Any, **kw: Any):
         super().__init__(*args, **kw)

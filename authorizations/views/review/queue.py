@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from aso.core.audit import access_log_record
 from authorizations.choices import Urgency
-from authorizations.rules.clocks import breach_risk, format_local
+from authorizations.rules.clocks import NEW_YORK, breach_risk
 from authorizations.selectors_review import (
     QueueFilters,
     queue_counts,
@@ -40,6 +40,12 @@ def _filters(request: HttpRequest) -> QueueFilters:
     )
 
 
+def _short(moment: Any) -> str:
+    """'Nov 19, 3:42 PM' in New York time (the page says so once)."""
+    local = moment.astimezone(NEW_YORK)
+    return f"{local:%b} {local.day}, {local:%I:%M %p}".replace(" 0", " ")
+
+
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -59,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     items = []
     for item in page.object_list:
         risk = breach_risk(received_at=item.received_at, due_at=item.due_at, now=now)
-        items.append({"request": item, "risk": risk, "due": format_local(item.due_at)})
+        items.append({"request": item, "risk": risk, "due": _short(item.due_at)})
     access_log_record(
         user=user,
         subject_model=Member,
