@@ -25,7 +25,7 @@ demo: install
 	$(PY)/python manage.py sync_roles
 	$(PY)/python manage.py load_reference_data
 	$(PY)/python manage.py seed_demo --scale small
-	@echo "Serving on http://$(HOST):$(PORT) - sign in as any demo user above"
+	@echo "Serving on http://$(HOST):$(PORT) - sign in as any demo user above; the code: $(PY)/python manage.py demo_totp"
 	$(PY)/python manage.py runserver $(HOST):$(PORT)
 
 serve: install

@@ -12,6 +12,7 @@ from care.reference import SPECS as CARE_SPECS
 from members.reference import SPECS as MEMBER_SPECS
 from par.reference import SPECS as PAR_SPECS
 from providers.reference import SPECS as PROVIDER_SPECS
+from relations.reference import SPECS as RELATIONS_SPECS
 
 ALL_SPECS: tuple[ReferenceSpec, ...] = (
     *PROVIDER_SPECS,
@@ -19,6 +20,7 @@ ALL_SPECS: tuple[ReferenceSpec, ...] = (
     *AUTHORIZATION_SPECS,
     *CARE_SPECS,
     *PAR_SPECS,
+    *RELATIONS_SPECS,
 )
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"

@@ -6,9 +6,11 @@ Production mode (ASO_ENV=production) refuses to start without SECRET_KEY and pas
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,7 +31,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 ASO_ENV = env("ASO_ENV", "development")
 PRODUCTION = ASO_ENV == "production"
-DEMO_MODE = env_bool("ASO_DEMO", default=not PRODUCTION)
+# Demo mode (published demo users and their published TOTP secret) can never be on in production mode.
+DEMO_MODE = env_bool("ASO_DEMO", default=not PRODUCTION) and not PRODUCTION
 
 SECRET_KEY = env("SECRET_KEY") or ""
 if not SECRET_KEY:
@@ -61,6 +64,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django_celery_results",
     "django_celery_beat",
     "aso.core",
@@ -69,6 +77,7 @@ INSTALLED_APPS = [
     "authorizations",
     "care",
     "par",
+    "relations",
     "aso",
 ]
 
@@ -81,9 +90,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "aso.core.middleware.SessionLifetimeMiddleware",
+    "aso.core.middleware.MfaRequiredMiddleware",
+    "aso.core.middleware.NoStoreForSignedInMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "aso.core.middleware.LoginRequiredByDefaultMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aso.urls"
@@ -121,6 +136,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked account before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -128,15 +145,43 @@ ANONYMOUS_USER_NAME = "AnonymousUser"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# ASVS V2.1: length over composition (12 to 128 characters, any characters, no "one digit, one
+# symbol" rules), a common-password check, no forced rotation (no password-age setting exists).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {"NAME": "aso.core.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins of either factor lock the account
+# for AXES_COOLOFF_MINUTES; an administrator unlocks sooner (admin action or `manage.py axes_reset_username`).
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+# By account, not by address: a clinic's whole staff shares one NAT address, and five typos among
+# them must not lock everyone out. (axes.W006 warns about the address; silenced for this reason.)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = False  # failures are forgotten after the second factor (accounts.mfa)
+AXES_LOCKOUT_CALLABLE = "aso.core.accounts.views.lockout_response"
+AXES_VERBOSE = False
+# Failed attempts keep the request's GET and POST data: never the secrets typed in.
+AXES_SENSITIVE_PARAMETERS = [
+    "password",
+    "code",
+    "csrfmiddlewaretoken",
+    "new_password1",
+    "new_password2",
+]
+
+# Multi-factor authentication (django-otp TOTP, static recovery codes): required of every user.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "ASO platform")
+MFA_RECOVERY_CODES = 10
+# Changing the password or the authenticator needs a fresh password + code within this many seconds.
+REAUTH_MAX_AGE = int(env("REAUTH_MAX_AGE_SECONDS", "300"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
@@ -158,6 +203,13 @@ STORAGES = {
         )
     },
 }
+# Demo and development print emails (staff invitations) to the console; production sends them.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -169,7 +221,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "aso.core.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -179,8 +231,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Status fields of different models share a name: give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "aso.core.choices.JobStatus",
+        "ProviderStatusEnum": "providers.choices.ProviderStatus",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "aso.core.api_schema.document_error_responses",
+    ],
 }
 
 # The cache carries live job progress between processes: Redis in production (CACHE_URL).
@@ -211,12 +272,36 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # How long finished job result files are kept before the cleanup task removes them.
 JOB_RESULT_RETENTION_DAYS = int(env("JOB_RESULT_RETENTION_DAYS", "7"))
 
-SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+# Sessions end after SESSION_IDLE_TIMEOUT without activity and SESSION_ABSOLUTE_LIFETIME after sign-in
+# (aso.core.middleware.SessionLifetimeMiddleware); the cookie and the stored session expire with the latter.
+SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_SECONDS", str(15 * 60)))
+SESSION_ABSOLUTE_LIFETIME = int(env("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy in every mode, so tests and the demo run under the production policy:
+# scripts and styles only from our own static files (no inline script, no inline style, no eval).
+CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str] | bool]] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
@@ -226,6 +311,10 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: only over HTTPS, only for this exact host, never for a parent domain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 LOGGING = {
     "version": 1,
@@ -236,5 +325,7 @@ LOGGING = {
     "loggers": {
         # Request logs carry URLs only; URLs never carry PHI (member ids travel in POST bodies).
         "django.request": {"level": "ERROR"},
+        # Failed sign-ins are warnings (username and address, never the password or code).
+        "axes": {"level": "WARNING"},
     },
 }

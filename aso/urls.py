@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from aso import views
+from aso.core.accounts import views as account_views
+
+handler404 = "aso.views.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,10 +16,23 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.logout_view, name="logout"),
+    path("accounts/", include("aso.core.accounts.urls")),
     path("", include("aso.core.urls")),
+    path("relations/", include("relations.urls")),
+    path("api/v1/", include("aso.core.api")),
+    path("providers/", include("providers.urls")),
+    path("api/v1/", include("providers.api.urls")),
+    path("", include("members.urls")),
     path("", include("authorizations.urls_review")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="aso/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]

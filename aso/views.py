@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from aso.core.navigation import nav_items_for
 from aso.core.roles import ROLES
+from relations.selectors import unread_bulletin_count
 
 ROLE_HOME_NOTES: dict[str, tuple[str, ...]] = {
     "provider_staff": (
@@ -17,7 +20,7 @@ ROLE_HOME_NOTES: dict[str, tuple[str, ...]] = {
         "Register outpatient services",
         "Request prior authorization",
     ),
-    "provider_admin": ("Manage your organization's staff accounts",),
+    "provider_admin": ("My organization",),
     "care_manager": (
         "Phone intake",
         "Review queue ordered by time left",
@@ -27,7 +30,7 @@ ROLE_HOME_NOTES: dict[str, tuple[str, ...]] = {
     "icm": ("Your caseload", "Contact notes"),
     "clinical_supervisor": ("Queues and reassignment", "ICM assignment", "Turnaround dashboard"),
     "network_manager": ("PAR scorecards for your region's providers",),
-    "network_ops": ("Provider file maintenance", "Provider-file imports"),
+    "network_ops": ("Providers", "Provider file"),
     "data_ops": ("Eligibility loads", "Claims loads", "Background jobs"),
     "agency_viewer": ("Oversight workbooks for your agency",),
     "admin": ("Users and roles", "Reference data"),
@@ -47,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if note not in link_labels
     ]
     context = {"roles": roles, "links": links, "coming": list(dict.fromkeys(coming))}
+    context["unread_bulletins"] = unread_bulletin_count(user=user, today=timezone.localdate())
     return render(request, "aso/home.html", context)
 
 
@@ -57,3 +61,10 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for a URL that matches nothing: JSON under /api/ (what API clients read), HTML elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -262,9 +262,9 @@ def _spans(
     for i in range(n):
         member_id, code = start_id + i, str(program[i])
         start = today - dt.timedelta(days=int(first_start[i]))
-        if pattern[i] < 0.70:  # one open span
+        if pattern[i] < 0.64:  # one open span
             spans.append((member_id, programs[code], start, None))
-        elif pattern[i] < 0.85:  # program change: first span ends, another program opens next day
+        elif pattern[i] < 0.84:  # program change: first span ends, another program opens next day
             cut = start + dt.timedelta(days=int(first_start[i] // 2))
             other = "HUSKY_D" if code == "HUSKY_A" and not is_child[i] else "HUSKY_A"
             spans.append((member_id, programs[code], start, cut))

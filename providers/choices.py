@@ -31,3 +31,31 @@ class ProviderStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     TERMINATED = "terminated", "Terminated"
+
+
+class ImportSource(models.TextChoices):
+    PROVIDER_FILE = "provider_file", "State provider file"
+    NPPES = "nppes", "NPPES refresh"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    READY = "ready", "Report ready, not applied"
+    APPLIED = "applied", "Applied"
+    UNCHANGED = "unchanged", "No changes"
+    FAILED = "failed", "Failed"
+
+
+class ChangeAction(models.TextChoices):
+    ADDED = "added", "Added"
+    CHANGED = "changed", "Changed"
+    TERMINATED = "terminated", "Terminated"
+    REJECTED = "rejected", "Rejected row"
+    FLAGGED = "flagged", "Flagged for review"
+
+
+class ChangeEntity(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    SITE = "site", "Site"
+    OFFERING = "offering", "Offering"
+    ROW = "row", "File row"

@@ -7,9 +7,19 @@ from django.contrib.auth.models import Group
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from providers.choices import LevelCategory, ProviderKind, ProviderStatus, UnitType
+from providers.choices import (
+    ChangeAction,
+    ChangeEntity,
+    ImportSource,
+    ImportStatus,
+    LevelCategory,
+    ProviderKind,
+    ProviderStatus,
+    UnitType,
+)
 from providers.validators import validate_npi
 
 zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code (or ZIP+4).")
@@ -100,6 +110,10 @@ class Provider(models.Model):
     effective_date = models.DateField()
     termination_date = models.DateField(null=True, blank=True)
     termination_reason = models.CharField(max_length=200, blank=True)
+    practice_street = models.CharField("practice address", max_length=200, blank=True)
+    practice_city = models.CharField(max_length=60, blank=True)
+    practice_state = models.CharField(max_length=2, blank=True)
+    practice_zip = models.CharField(max_length=10, blank=True)
     staff_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="provider"
     )
@@ -111,6 +125,7 @@ class Provider(models.Model):
             ("view_all_providers", "See every provider in the network"),
             ("manage_provider_file", "Maintain the provider file and run provider-file imports"),
             ("manage_own_staff", "Manage the staff accounts of one's own organization"),
+            ("view_region_providers", "See the providers with a site in one's regions"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -189,6 +204,14 @@ class ServiceOffering(models.Model):
         ordering = ["site", "level_of_care", "effective_from"]
         indexes = [models.Index(fields=["level_of_care", "site"], name="offering_level_site_idx")]
         constraints = [
+            # The full rule (no two offerings of a level at a site overlap) is checked by
+            # providers.rules.offering_conflict in every service; this is the database backstop.
+            models.UniqueConstraint(
+                fields=["site", "level_of_care"],
+                condition=Q(effective_to__isnull=True),
+                name="offering_one_open_per_site_level",
+                violation_error_message="This site already has an open offering of this level of care.",
+            ),
             models.UniqueConstraint(
                 fields=["site", "level_of_care", "effective_from"],
                 name="offering_unique_start",
@@ -232,3 +255,123 @@ class ProviderStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.provider}"
+
+
+class ProviderGroupObjectPermission(GroupObjectPermissionBase):
+    """guardian's object permission of a group on one provider, with a real foreign key (fast joins).
+
+    Each provider organization's staff group holds `view_provider` on its own provider; later capabilities
+    grant the same group permissions on the organization's requests, notices and scorecards.
+    """
+
+    content_object = models.ForeignKey(Provider, on_delete=models.CASCADE)
+
+
+class ProviderImport(models.Model):
+    """One run of a provider-file import or an NPPES refresh, and its change report.
+
+    The report (`changes`) is computed and stored before anything is applied; applying is one transaction.
+    `fingerprint` digests the planned changes, so an apply that would do something else than the report
+    shows (the provider file changed in between) is refused.
+    """
+
+    source = models.CharField(max_length=16, choices=ImportSource.choices)
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    file_date = models.DateField(help_text="Terminations by absence take effect on this date")
+    full_file = models.BooleanField(
+        default=True, help_text="A full file terminates what it does not list; a delta does not"
+    )
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    counts = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=ImportSource.values), name="provider_import_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="provider_import_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} #{self.pk} ({self.file_name})"
+
+    @property
+    def change_count(self) -> int:
+        counts = self.counts or {}
+        return sum(
+            value
+            for key, value in counts.items()
+            if key.endswith(("_added", "_changed", "_terminated"))
+        )
+
+
+class ProviderImportChange(models.Model):
+    """One line of a change report: an added, changed or terminated record, or a rejected file row.
+
+    Values are stored as text as they were shown to the person who read the report.
+    """
+
+    provider_import = models.ForeignKey(
+        ProviderImport, on_delete=models.CASCADE, related_name="changes"
+    )
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=12, choices=ChangeAction.choices)
+    entity = models.CharField(max_length=10, choices=ChangeEntity.choices)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    key = models.CharField(max_length=200)
+    field = models.CharField(max_length=40, blank=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["provider_import", "seq"]
+        indexes = [
+            models.Index(
+                fields=["provider_import", "action", "seq"], name="import_change_action_idx"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_import", "seq"], name="import_change_seq_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=ChangeAction.values), name="import_change_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(entity__in=ChangeEntity.values), name="import_change_entity_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.entity} {self.key}"

@@ -12,6 +12,7 @@ import numpy as np
 from aso.core.seeding import SeedContext
 from providers.choices import ProviderKind
 from providers.models import LevelOfCare, Provider, ServiceOffering, Site, Town
+from providers.permissions import staff_groups_create
 
 # kind -> (share of providers, mean sites, [(level code, probability)])
 NETWORK_SHAPE: dict[str, tuple[float, float, tuple[tuple[str, float], ...]]] = {
@@ -150,6 +151,7 @@ def seed_providers(ctx: SeedContext) -> None:
         )
         plans.append(kind)
     Provider.objects.bulk_create(providers, batch_size=2000)
+    staff_groups_create(providers=providers)  # one guardian group per organization
     sites, offerings = [], []
     for provider, kind in zip(providers, plans, strict=True):
         mean_sites = NETWORK_SHAPE[kind][1]

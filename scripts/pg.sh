@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster on loopback: scripts/pg.sh start|stop|status
 # PGROOT (data dir parent) and PGPORT choose where; initdb runs as the postgres user when started as root.
 set -eu
+cd /  # the postgres user may not be able to enter the caller's directory
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 PGROOT=${PGROOT:-${TMPDIR:-/tmp}/aso-pg}
 PGPORT=${PGPORT:-54329}

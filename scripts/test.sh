@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test run: lint, layering, types, the suite on SQLite, the suite on a throwaway PostgreSQL,
-# and the Celery tests through a real worker with Redis. Services are started on free loopback ports and
+# The whole test run: lint, layering, types, the suite on SQLite (with the browser journeys, chromium),
+# the suite on a throwaway PostgreSQL, and the Celery tests through a real worker with Redis. Services are started on free loopback ports and
 # stopped afterwards, even on failure. Where PostgreSQL or Redis is missing, that part is skipped loudly,
 # except with CI=true, where a missing service fails the run.
 set -uo pipefail
@@ -36,9 +36,10 @@ step $PY/ruff format --check .
 banner "import-linter (layering contract)"
 step $PY/lint-imports
 banner "mypy (rules, services, selectors, permissions)"
-step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py */{rules,services}/*.py */selectors_*.py aso/core/{jobs,audit,reference}.py 2>/dev/null)
+step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py */{rules,services}/*.py */selectors_*.py \
+  aso/core/{jobs,audit,reference}.py aso/core/accounts/{mfa,sessions,forms,validators}.py 2>/dev/null)
 
-banner "pytest on SQLite"
+banner "pytest on SQLite (with the browser journeys)"
 step $PY/pytest $XDIST -m "not worker" -q "$@"
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -46,7 +47,9 @@ if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
   banner "pytest on PostgreSQL ($(basename "$(dirname "$PGBIN")")) at 127.0.0.1:$PGPORT"
   if scripts/pg.sh start; then
     export DATABASE_URL="postgresql://app@127.0.0.1:$PGPORT/app"
-    step $PY/pytest $XDIST -m "not worker" -q "$@"
+    # The browser journeys ran on SQLite: they test pages and scripts, not the database, and a second
+    # run (a chromium per worker, a flushed database per journey) would cost the CI budget for nothing.
+    step $PY/pytest $XDIST -m "not worker and not browser" -q "$@"
     if command -v redis-server >/dev/null 2>&1; then
       banner "Celery tests through a real worker, Redis at 127.0.0.1:$RPORT"
       if scripts/redis.sh start; then

@@ -1,4 +1,9 @@
-"""Shared test fixtures: reference data, users by role, eager Celery, a real worker, a browser."""
+"""Shared test fixtures: reference data, users by role, signed-in clients, eager Celery, a real
+worker, a browser.
+
+`client.force_login(user)` (and `client.login(...)`) sign in *and* complete multi-factor verification
+(tests/clients.py); `unverified_client` is a plain client for tests of the sign-in steps themselves.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +17,30 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from aso.celery import app as celery_app
 from aso.core.services import roles_sync
 from aso.referencedata import load_all
 from providers.models import LevelOfCare
+from tests.clients import SignedInClient
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 
 
 def pytest_configure(config) -> None:  # type: ignore[no-untyped-def]
-    """Fast password hashing in tests: the real hasher costs a third of a second per user."""
+    """Fast password hashing in tests: the real hasher costs a third of a second per user.
+
+    Hypothesis runs without its per-example deadline: a deadline is a timed assertion, and a busy CI
+    machine would fail it for nothing.
+    """
     from django.conf import settings
+    from hypothesis import settings as hypothesis_settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hypothesis_settings.register_profile("aso", deadline=None)
+    hypothesis_settings.load_profile("aso")
 
 
 def _ensure_reference_data() -> None:
@@ -67,8 +81,34 @@ def _eager_celery(request) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def client() -> SignedInClient:
+    """The Django test client, whose force_login/login also complete multi-factor verification."""
+    return SignedInClient()
+
+
+@pytest.fixture
+def unverified_client() -> Client:
+    """A plain test client: signing in with it stops at the second factor, as for a person."""
+    return Client()
+
+
+@pytest.fixture
+def admin_client(db, admin_user) -> SignedInClient:  # type: ignore[no-untyped-def]
+    client = SignedInClient()
+    client.force_login(admin_user)
+    return client
+
+
+PASSWORD = "x-test-password-42"
+
+
+@pytest.fixture
 def make_user(db, ref) -> Callable[..., object]:  # type: ignore[no-untyped-def]
-    """make_user("care_manager", username=..., agency=...) -> a user holding that role."""
+    """make_user("care_manager", username=..., agency=...) -> a user holding that role.
+
+    Its password is `tests.conftest.PASSWORD`; it has no authenticator until it signs in with the
+    `client` fixture (or `tests.clients.authenticator_for(user)` makes one).
+    """
     from django.contrib.auth import get_user_model
 
     counter = {"n": 0}
@@ -77,7 +117,7 @@ def make_user(db, ref) -> Callable[..., object]:  # type: ignore[no-untyped-def]
         counter["n"] += 1
         user = get_user_model().objects.create_user(
             username=username or f"{role or 'nobody'}_{counter['n']}",
-            password="x-test-password-42",
+            password=PASSWORD,
             **fields,
         )
         if role:

@@ -1,10 +1,16 @@
 """The role x page permission matrix: one table per app, one world of objects, every URL covered.
 
-Each app lists its URLs in `tests/<app>/matrix.py` as `ENTRIES: dict[str, Entry]` (URL name -> entry), and may
-add its own objects to the shared world with a `@world_builder` function in `tests/<app>/world.py`.
-`tests/test_permission_matrix.py` then calls every URL as anonymous and as each role, for the role's own
-organization's object and for another organization's object, and checks the answers against the table; a URL
-without an entry fails the test.
+Each app lists its pages in `tests/<app>/matrix.py` as `ENTRIES: dict[str, Entry]` (URL name -> entry) and
+its API operations as `API_ENTRIES: dict[str, ApiEntry]` ("GET /api/v1/jobs/{id}/" -> entry, the method and
+path template of the OpenAPI schema), and may add its own objects to the shared world with a
+`@world_builder` function in `tests/<app>/world.py`. `tests/test_permission_matrix.py` then calls every
+page and operation as anonymous and as each role (API operations with a session and with a token), for
+the role's own organization's object and for another organization's object, and checks the answers
+against the table; a URL or operation without an entry fails the test.
+
+Member data: an entry whose successful answer shows member data says `member_data=True`; the test then
+proves every such answer wrote an AccessLog row for the user. An answer that shows a world member's
+Medicaid id or name under an entry without the flag fails, so a forgotten flag cannot hide a page.
 """
 
 from __future__ import annotations
@@ -66,11 +72,38 @@ class Entry:
     method: str = "get"
     data: Callable[[World], dict[str, Any]] | None = None
     anonymous: int = 302
+    member_data: bool = (
+        False  # a successful answer shows member data: it must write an AccessLog row
+    )
 
     def status_for(self, role: str) -> int:
         if role == ANONYMOUS:
             return self.anonymous
         return self.expect.get(role, self.default)
+
+
+@dataclass(frozen=True)
+class ApiEntry(Entry):
+    """How one API operation answers each role, with a session (after MFA) and with a token.
+
+    Anonymous callers get 403 (DRF's answer when session authentication comes first); `data` is sent
+    as JSON for methods other than GET.
+    """
+
+    anonymous: int = 403
+
+
+def member_markers(world: World) -> tuple[str, ...]:
+    """Strings that appear only where a world member's data is shown (their ids and names)."""
+    markers: list[str] = []
+    for member in (world.member_child, world.member_adult):
+        markers += [
+            member.medicaid_id,
+            member.birth_date.isoformat(),
+            f"{member.first_name} {member.last_name}",
+            f"{member.last_name}, {member.first_name}",
+        ]
+    return tuple(markers)
 
 
 WorldBuilder = Callable[[World], None]

@@ -1,7 +1,9 @@
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from aso.core.accounts.mfa import mfa_reset
 from aso.core.models import AccessLog, Job, User
 
 
@@ -10,6 +12,27 @@ class PlatformUserAdmin(UserAdmin, SimpleHistoryAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Platform", {"fields": ("agency", "preferred_language")}))
     list_display = ("username", "email", "first_name", "last_name", "agency", "is_active")
     list_filter = ("groups", "agency", "is_active")
+    actions = ["reset_mfa", "unlock_sign_in"]
+
+    @admin.action(description="Reset multi-factor authentication (enrol again at next sign-in)")
+    def reset_mfa(self, request, queryset):  # type: ignore[no-untyped-def]
+        for user in queryset:
+            mfa_reset(user=user, acting_user=request.user)
+            self.log_change(request, user, "Reset multi-factor authentication.")
+        self.message_user(
+            request,
+            f"Reset multi-factor authentication of {len(queryset)} user(s); their sessions ended.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Unlock sign-in (clear failed attempts)")
+    def unlock_sign_in(self, request, queryset):  # type: ignore[no-untyped-def]
+        for user in queryset:
+            axes_reset(username=user.get_username())
+            self.log_change(request, user, "Unlocked sign-in.")
+        self.message_user(
+            request, f"Unlocked sign-in of {len(queryset)} user(s).", messages.SUCCESS
+        )
 
 
 @admin.register(AccessLog)

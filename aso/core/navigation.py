@@ -13,6 +13,8 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from aso.core.accounts.sessions import session_is_verified
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -21,6 +23,7 @@ class NavItem:
     permission: str = ""  # a capability permission; empty = any signed-in user
     roles: tuple[str, ...] = ()  # alternatively: any of these role codes
     order: int = 50
+    staff_site: bool = False  # the Django admin: only for users with is_staff
 
 
 def nav_items_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -36,7 +39,7 @@ def nav_items_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def
             (item.permission and user.has_perm(item.permission))
             or (item.roles and user.has_role(*item.roles))
         )
-        if not allowed:
+        if not allowed or (item.staff_site and not user.is_staff):
             continue
         try:
             visible.append((item.label, reverse(item.url_name)))
@@ -46,7 +49,10 @@ def nav_items_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
+    """Menu entries; none until the session has passed multi-factor verification."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": nav_items_for(user)}
+        return {"nav_items": [], "mfa_verified": False}
+    if not session_is_verified(request.session):
+        return {"nav_items": [], "mfa_verified": False}
+    return {"nav_items": nav_items_for(user), "mfa_verified": True}

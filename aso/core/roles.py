@@ -24,6 +24,16 @@ PROVIDER_STAFF_PERMS = (
     "members.check_eligibility",
     "authorizations.submit_registration",
     "authorizations.submit_prior_auth",
+    "relations.read_bulletins",
+    "relations.report_beds",
+)
+# Customer-service work on the member line (contacts, grievances, referrals), shared by care managers,
+# clinical supervisors and the member-services representatives who answer the line.
+SERVICE_LINE_PERMS = (
+    "relations.log_contact",
+    "relations.view_contacts",
+    "relations.manage_grievances",
+    "relations.give_referrals",
 )
 
 ROLES: tuple[Role, ...] = (
@@ -53,6 +63,8 @@ ROLES: tuple[Role, ...] = (
             "authorizations.view_all_requests",
             "authorizations.review_request",
             "authorizations.submit_prior_auth",
+            *SERVICE_LINE_PERMS,
+            "relations.view_bed_board",
         ),
     ),
     Role(
@@ -80,6 +92,9 @@ ROLES: tuple[Role, ...] = (
             "members.check_eligibility",
             "providers.view_all_providers",
             "authorizations.view_all_requests",
+            "relations.view_contacts",
+            "relations.give_referrals",
+            "relations.view_bed_board",
         ),
     ),
     Role(
@@ -95,6 +110,9 @@ ROLES: tuple[Role, ...] = (
             "authorizations.review_request",
             "authorizations.manage_queue",
             "authorizations.view_pa_metrics",
+            *SERVICE_LINE_PERMS,
+            "relations.view_service_reports",
+            "relations.view_bed_board",
         ),
     ),
     Role(
@@ -102,14 +120,18 @@ ROLES: tuple[Role, ...] = (
         "Regional network manager",
         staff=True,
         description="Reads PAR scorecards for the providers of its region.",
-        permissions=("par.view_scorecards",),
+        permissions=("par.view_scorecards", "providers.view_region_providers"),
     ),
     Role(
         "network_ops",
         "Network operations",
         staff=True,
         description="Maintains the provider file and runs provider-file imports.",
-        permissions=("providers.view_all_providers", "providers.manage_provider_file"),
+        permissions=(
+            "providers.view_all_providers",
+            "providers.manage_provider_file",
+            "relations.publish_bulletins",
+        ),
     ),
     Role(
         "data_ops",
@@ -136,6 +158,16 @@ ROLES: tuple[Role, ...] = (
         staff=True,
         description="Users, roles and reference data.",
         permissions=("core.view_all_jobs", "core.view_access_log", "providers.view_all_providers"),
+    ),
+    Role(
+        "member_services",
+        "Member services representative",
+        staff=True,
+        description=(
+            "Answers the customer-service line: logs every contact, files grievances, gives "
+            "referrals, warm-transfers clinical calls to a care manager."
+        ),
+        permissions=(*SERVICE_LINE_PERMS, "relations.view_service_reports"),
     ),
 )
 

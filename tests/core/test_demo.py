@@ -87,3 +87,30 @@ def test_demo_users_are_refused_outside_demo_mode(settings, ref):
     settings.DEMO_MODE = False
     with pytest.raises(ImproperlyConfigured):
         demo_users_create()
+
+
+def test_a_demo_user_signs_in_through_the_real_code_page_with_the_demo_code(ref, unverified_client):
+    from aso.demo import demo_totp_code, demo_users_create
+
+    demo_users_create()
+    client = unverified_client
+    client.post(
+        reverse("login"), {"username": demo_username("care_manager"), "password": DEMO_PASSWORD}
+    )
+    assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:mfa_verify"))
+    client.post(reverse("accounts:mfa_verify"), {"code": demo_totp_code()})
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_demo_code_command_prints_the_code_and_refuses_outside_demo_mode(settings, capsys):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from aso.demo import DEMO_TOTP_SECRET, demo_totp_code
+
+    call_command("demo_totp")
+    out = capsys.readouterr().out
+    assert out.split()[0] in {demo_totp_code(), demo_totp_code(at=__import__("time").time() - 5)}
+    assert DEMO_TOTP_SECRET in out
+    settings.DEMO_MODE = False
+    with pytest.raises(ImproperlyConfigured):
+        call_command("demo_totp")

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from aso.core.roles import ROLES
+from tests.clients import authenticator_for, totp_now
+from tests.conftest import PASSWORD
 from tests.urlconf import iter_url_names
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +15,7 @@ PUBLIC = {
     "health",
     "api-schema",
     "api-docs",
+    "providers:invitation_accept",  # an invited person sets a first password (one-time token)
 }  # the API answers 401/403 itself; see test_api_auth
 
 
@@ -65,12 +68,15 @@ def test_a_user_without_a_role_is_told_so(client, make_user):
     assert "no role yet" in client.get(reverse("home")).content.decode()
 
 
-def test_sign_in_and_out_with_a_password(client, make_user):
-    make_user("care_manager", username="carla")
-    response = client.post(
-        reverse("login"), {"username": "carla", "password": "x-test-password-42"}
-    )
+def test_sign_in_with_password_and_code_and_out(unverified_client, make_user):
+    client = unverified_client
+    device = authenticator_for(make_user("care_manager", username="carla"))
+    response = client.post(reverse("login"), {"username": "carla", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("home")
+    code_page = client.get(reverse("home"))
+    assert code_page["Location"] == f"{reverse('accounts:mfa_verify')}?next=/"
+    response = client.post(code_page["Location"], {"code": totp_now(device), "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302

@@ -57,6 +57,7 @@ def test_role_codes_match_the_design_table():
         "data_ops",
         "agency_viewer",
         "admin",
+        "member_services",
     )
 
 

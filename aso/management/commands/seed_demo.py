@@ -18,9 +18,10 @@ from aso.referencedata import load_all
 from authorizations.seed_review import seed_prior_auth
 from members.seed import seed_members
 from providers.seed import seed_providers
+from relations.seed import seed_relations
 
 # Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members, seed_prior_auth)
+SEEDERS = (seed_providers, seed_members, seed_prior_auth, seed_relations)
 
 
 class Command(BaseCommand):
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo users (password {DEMO_PASSWORD!r}):")
             for username, label in users:
                 self.stdout.write(f"  {username:32} {label}")
+            self.stdout.write("Then a code: `manage.py demo_totp` prints it (README, Demo users).")
         self.stdout.write(
             f"seeded {options['scale']} in {time.perf_counter() - started:.1f} s: {ctx.counts}"
         )

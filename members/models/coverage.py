@@ -1,4 +1,10 @@
-"""Who is covered: programs, members and their eligibility spans."""
+"""Who is covered: programs, members and their eligibility spans.
+
+History: edits by people write simple-history rows as usual. Eligibility loads write their history rows
+set-based in the load's transaction (members/loading/), tagged with the load (`LoadProvenance.load`), so
+every change is traceable to the person or the load that made it and `history.as_of(t)` rebuilds any
+member's coverage as recorded at any past moment (docs/eligibility.md).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,24 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from members.choices import FundingAgency, Sex
+
+
+class LoadProvenance(models.Model):
+    """Added to the history rows of members and spans: the eligibility load that wrote the row (None
+    when a person did, through `history_user`)."""
+
+    load = models.ForeignKey(
+        "members.EligibilityLoad",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+
+    class Meta:
+        abstract = True
+
 
 MEDICAID_ID_MESSAGE = "A Medicaid id is 9 letters or digits (leading zeros kept)."
 medicaid_id_validator = RegexValidator(r"^[A-Z0-9]{9}$", MEDICAID_ID_MESSAGE)
@@ -54,11 +78,24 @@ class Member(models.Model):
     language = models.CharField(
         max_length=8, default="en", help_text="Preferred language code (en, es, ...)"
     )
+    # Reference rows, never deleted (PROTECT); no database-level constraint, so that a million
+    # members load without a million row-by-row foreign-key checks (docs/eligibility.md).
     town = models.ForeignKey(
-        "providers.Town", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "providers.Town",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     region = models.ForeignKey(
-        "providers.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "providers.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     dcf_involved = models.BooleanField("DCF-involved", default=False)
     temporary_id = models.BooleanField(
@@ -66,7 +103,12 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        bases=[LoadProvenance],
+        user_db_constraint=False,
+        no_db_index=["medicaid_id", "town", "region"],
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -75,11 +117,9 @@ class Member(models.Model):
             ("check_eligibility", "Check a member's eligibility for a date of service"),
             ("load_eligibility", "Run eligibility-file loads"),
         ]
-        indexes = [
-            models.Index(
-                fields=["last_name", "first_name", "birth_date"], name="member_name_dob_idx"
-            )
-        ]
+        # Staff search by name always gives the date of birth: a date narrows a million members to
+        # a few dozen, and a date index builds fast (text indexes cost the bulk load most).
+        indexes = [models.Index(fields=["birth_date", "last_name"], name="member_dob_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["medicaid_id"],
@@ -97,18 +137,30 @@ class EligibilitySpan(models.Model):
     """Coverage of one member under one program from `start` to `end` (open-ended when null).
 
     Spans of one member and program never overlap: loads merge adjacent and overlapping spans.
+    The eligibility loader writes these rows set-based and guarantees their member and program exist
+    (it joins them); the foreign keys carry no database-level constraint, so that a full file does not
+    pay a row-by-row check per span (docs/eligibility.md). Deleting a member still cascades (Django).
+    Lookups by member use the unique (member, program, start) index.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="spans")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="spans")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="spans", db_constraint=False, db_index=False
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="spans", db_constraint=False, db_index=False
+    )
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        bases=[LoadProvenance],
+        user_db_constraint=False,
+        no_db_index=["program"],
+    )
 
     class Meta:
         ordering = ["member", "start"]
-        indexes = [models.Index(fields=["member", "start"], name="span_member_start_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),

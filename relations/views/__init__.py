@@ -1,0 +1,1 @@
+"""Pages of member and provider relations: interfaces only, each calling one selector or service."""
