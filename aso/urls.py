@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("providers.api.urls")),
     path("", include("members.urls")),
     path("", include("authorizations.urls_registration")),
+    path("", include("authorizations.urls_review")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     path(

@@ -172,6 +172,31 @@ class Request(models.Model):
     rule = models.ForeignKey(
         AuthorizationRule, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
     )
+    # Clinical review (prior authorization): the clock used, gates shown to the reviewer, extension,
+    # pend, referral, deemed denial, and the specific reason of an adverse decision.
+    due_clock = models.ForeignKey(
+        TurnaroundClock, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    urgency_set_at = models.DateTimeField(null=True, blank=True)
+    gates = models.JSONField(
+        default=list, blank=True, help_text="[{code, passed, message}] checked at intake"
+    )
+    original_due_at = models.DateTimeField(null=True, blank=True)
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    info_requested = models.TextField(blank=True)
+    info_due_at = models.DateTimeField(null=True, blank=True)
+    referred_at = models.DateTimeField(null=True, blank=True)
+    deemed_denied_at = models.DateTimeField(null=True, blank=True)
+    decision_criterion = models.ForeignKey(
+        "authorizations.ReviewCriterion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    epsdt_finding = models.CharField(max_length=16, blank=True)
+    epsdt_note = models.TextField(blank=True)
     previous = models.ForeignKey(
         "self",
         null=True,
@@ -218,6 +243,14 @@ class Request(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="request_status_due_idx"),
             models.Index(fields=["member", "level_of_care"], name="request_member_level_idx"),
+            # The review queue: open prior-authorization requests by time left, read 50 at a time.
+            models.Index(
+                fields=["due_at", "id"],
+                name="request_open_queue_idx",
+                condition=Q(
+                    status__in=("submitted", "pended", "in_review"), review_path="prior_auth"
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -379,3 +412,33 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}{self.year}: {self.last}"
+
+
+# Clinical-review models live in their own module (file size); imported here so Django registers them.
+from authorizations.models_review import (
+    Appeal,
+    DischargeCode,
+    Holiday,
+    Notice,
+    PeerToPeer,
+    Review,
+    ReviewCriterion,
+)
+
+__all__ = [
+    "Appeal",
+    "Authorization",
+    "AuthorizationRule",
+    "DecisionReason",
+    "DischargeCode",
+    "Episode",
+    "Event",
+    "Holiday",
+    "Notice",
+    "NumberSequence",
+    "PeerToPeer",
+    "Request",
+    "Review",
+    "ReviewCriterion",
+    "TurnaroundClock",
+]

@@ -36,7 +36,7 @@ step $PY/ruff format --check .
 banner "import-linter (layering contract)"
 step $PY/lint-imports
 banner "mypy (rules, services, selectors, permissions)"
-step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py {*,aso/core}/{rules,services}/*.py \
+step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py {*,aso/core}/{rules,services}/*.py */selectors_*.py \
   aso/core/{jobs,audit,reference}.py aso/core/accounts/{mfa,sessions,forms,validators}.py 2>/dev/null)
 
 banner "pytest on SQLite (with the browser journeys)"

@@ -1,0 +1,1 @@
+"""REST API of utilization management under /api/v1/, one module per capability."""

@@ -1,0 +1,1 @@
+"""Pages of utilization management, one module (or package) per capability."""

@@ -16,12 +16,13 @@ from aso.core.services import roles_sync
 from aso.demo import DEMO_PASSWORD, demo_users_create
 from aso.referencedata import load_all
 from authorizations.seed import seed_registrations
+from authorizations.seed_review import seed_prior_auth
 from members.seed import seed_members
 from providers.seed import seed_providers
 from relations.seed import seed_relations
 
 # Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members, seed_registrations, seed_relations)
+SEEDERS = (seed_providers, seed_members, seed_registrations, seed_prior_auth, seed_relations)
 
 
 class Command(BaseCommand):
