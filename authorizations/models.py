@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from authorizations.choices import (
@@ -277,6 +278,12 @@ class Request(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        """The request's page: the clinical review for prior authorization, else the registration."""
+        if self.review_path == ReviewPath.PRIOR_AUTH:
+            return reverse("review:request_detail", args=[self.number])
+        return reverse("registration:request_detail", args=[self.number])
 
 
 class Authorization(models.Model):

@@ -156,6 +156,8 @@ class RequestListCreate(APIView):
 
     @extend_schema(request=RequestIn, responses={201: RequestOut})
     def post(self, request: ApiRequest) -> Response:
+        if not request.user.has_perm("authorizations.submit_prior_auth"):
+            raise PermissionDenied("You may not request prior authorization.")
         given = RequestIn(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data

@@ -7,6 +7,7 @@ and admins see none of the clinical detail (404 on objects, 403 on pages).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -41,7 +42,7 @@ def _expect(ok: tuple[str, ...], status: int, forbidden: int = 403) -> dict[str,
 def _request(world: World, site: Any, suffix: str, status: str, **extra: Any) -> Request:
     now = timezone.now()
     return Request.objects.create(
-        number=f"RM-{suffix}",
+        number=f"RM-{suffix}-0001",
         member=world.member_adult,
         site=site,
         level_of_care=LevelOfCare.objects.get(code="IP_PSY"),
@@ -77,7 +78,7 @@ def _objects(world: World, site: Any, tag: str) -> dict[str, Any]:
         admitted=approved.requested_start,
     )
     Authorization.objects.create(
-        number=f"AM-{tag}",
+        number=f"AM-{tag}-0001",
         request=approved,
         member=world.member_adult,
         site=site,
@@ -100,7 +101,7 @@ def _objects(world: World, site: Any, tag: str) -> dict[str, Any]:
         sent_at=timezone.now(),
     )
     appeal = Appeal.objects.create(
-        number=f"PM-{tag}",
+        number=f"PM-{tag}-0001",
         request=denied,
         notice=notice,
         party="provider",
@@ -201,6 +202,12 @@ REVIEW_API_ENTRIES: dict[str, Entry] = {
     "GET /api/v1/prior-auth/requests/": ApiEntry(
         url=lambda w: reverse("review_api:request-list"), expect=dict.fromkeys(ALL_ROLES, 200)
     ),
+    # An empty request: submitters get past the permission check to the field errors.
+    "POST /api/v1/prior-auth/requests/": ApiEntry(
+        url=lambda w: reverse("review_api:request-list"),
+        expect=dict.fromkeys(SUBMITTERS, 400),
+        method="post",
+    ),
     "GET /api/v1/prior-auth/requests/{number}/": _obj(
         "review_api:request-detail", "open", VISIBLE, kind=ApiEntry
     ),
@@ -211,3 +218,16 @@ REVIEW_API_ENTRIES: dict[str, Entry] = {
         "review_api:request-notices", "denied", VISIBLE, kind=ApiEntry
     ),
 }
+
+# Answers that show a world member's data (each writes an AccessLog row).
+for _name in (
+    "review:queue",
+    "review:request_list",
+    "review:request_detail",
+    "review:request_review",
+    "review:appeal_list",
+    "review:episode_discharge",
+):
+    REVIEW_ENTRIES[_name] = dataclasses.replace(REVIEW_ENTRIES[_name], member_data=True)
+for _name in ("GET /api/v1/prior-auth/requests/", "GET /api/v1/prior-auth/requests/{number}/"):
+    REVIEW_API_ENTRIES[_name] = dataclasses.replace(REVIEW_API_ENTRIES[_name], member_data=True)

@@ -131,6 +131,10 @@ def _context(http: HttpRequest, request_obj: Request, **forms: Any) -> dict[str,
 
 
 def _page(http: HttpRequest, request_obj: Request, status: int = 200, **forms: Any) -> HttpResponse:
+    """The request page; every showing of it (a form sent back with errors too) is an access."""
+    access_log_record(
+        user=http.user, subject=request_obj.member, request=http, purpose="prior-auth request"
+    )
     return render(
         http,
         "authorizations/review/request_detail.html",
@@ -142,11 +146,7 @@ def _page(http: HttpRequest, request_obj: Request, status: int = 200, **forms: A
 @require_GET
 def request_detail(http: HttpRequest, number: str) -> HttpResponse:
     """The whole request: gates, clinical data, checklist, decision, notices, appeals, history."""
-    request_obj = access_request(user=http.user, number=number)
-    access_log_record(
-        user=http.user, subject=request_obj.member, request=http, purpose="prior-auth request"
-    )
-    return _page(http, request_obj)
+    return _page(http, access_request(user=http.user, number=number))
 
 
 def _conflict(http: HttpRequest, number: str, error: RequestConflict) -> HttpResponse:
