@@ -10,6 +10,8 @@ Scores and cases are written in bulk and never edited, so they keep no simple-hi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -65,7 +67,7 @@ class ScoreRun(models.Model):
     def __str__(self) -> str:
         return f"PAR run {self.pk} {self.label} ({self.status})"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Integrity guard, not a business rule: a finished run is never written again."""
         if self.pk is not None:
             stored = ScoreRun.objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -84,7 +86,7 @@ class _WriteOnce(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ImmutableRunError(IMMUTABLE)
         super().save(*args, **kwargs)
