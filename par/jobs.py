@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from aso.core.jobs import JobFailure, JobReporter, job_handler, job_run
 from aso.core.models import Job
 from par.claims_file import LayoutError
+from par.rules import BAD_PERIOD, ReportingPeriod, period_from_dates, period_from_label
 
 CLAIMS_LOAD = "par_claims_load"
 SCORE_RUN = "par_run"
@@ -55,3 +57,30 @@ def claims_load_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
     job.message = result.message[:300]
     job.save(update_fields=["counts", "message"])
     return asdict(result)
+
+
+@job_handler(SCORE_RUN)
+def score_run_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    """Score the period named in the job: params ``label`` (2026Q3) or ``start`` and ``end``."""
+    from par.services import score_run_execute, score_run_start
+
+    period = period_from_params(job.params)
+    run = score_run_start(acting_user=job.created_by, period=period, job=job)
+    reporter.log(f"run {run.pk} for {period.label}")
+    run = score_run_execute(run=run, progress=reporter.progress)
+    job.counts = {key: value for key, value in run.counts.items()}
+    job.message = f"PAR run {run.pk} for {run.label}: {run.counts.get('scores', 0):,} scores"
+    job.save(update_fields=["counts", "message"])
+    reporter.log(f"timings (s): {run.timings}")
+    return {"run": run.pk, "input_hash": run.input_hash, "timings": run.timings}
+
+
+def period_from_params(params: dict[str, Any]) -> ReportingPeriod:
+    """The job's period: a label, or start and end dates (YYYY-MM-DD)."""
+    if params.get("label"):
+        return period_from_label(str(params["label"]))
+    try:
+        start, end = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(BAD_PERIOD) from exc
+    return period_from_dates(start, end)

@@ -17,9 +17,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from par.choices import RunStatus
 from par.claims_file import check_chunk, read_chunks
 from par.loading import claims_lookups, file_sha256, loaded_keys, write_chunk
-from par.models import ClaimLine, ClaimsLoad
+from par.measures import Period
+from par.models import ClaimLine, ClaimsLoad, ImmutableRunError, ScoreRun
+from par.models.runs import IMMUTABLE
+from par.rules import ReportingPeriod
+from par.running import compute_and_write
 
 Progress = Callable[[float, str], None]
 
@@ -120,3 +125,55 @@ def _service_span(load: ClaimsLoad, lines: Any) -> None:
     first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
     load.first_service = min(filter(None, [load.first_service, first_day]))
     load.last_service = max(filter(None, [load.last_service, last_day]))
+
+
+RUN_FAILED = "The run failed: {reason}"
+
+
+@transaction.atomic
+def score_run_start(*, acting_user: Any, period: ReportingPeriod, job: Any = None) -> ScoreRun:
+    """Record a scoring run for a period as running; `score_run_execute` does the work."""
+    run = ScoreRun(
+        label=period.label,
+        period_kind=str(period.kind),
+        period_start=period.start,
+        period_end=period.end,
+        status=RunStatus.RUNNING,
+        created_by=acting_user,
+        job=job,
+        started_at=timezone.now(),
+    )
+    run.full_clean()
+    run.save()
+    return run
+
+
+def score_run_execute(*, run: ScoreRun, progress: Progress = _no_progress) -> ScoreRun:
+    """Score every measure in force for the run's period, in one transaction.
+
+    Reads the inputs (episodes, claims, enrollment, members) once, records their hash, computes
+    each measure's cases and provider scores (par.measures, par.scoring), and writes provider
+    scores, statewide figures and the cases behind them with the run's final status and timings.
+    The same inputs give the same numbers and the same hash. A period without data gives a run
+    with no scores, not an error. On failure nothing but the run's failed status is written.
+    """
+    if run.status != RunStatus.RUNNING:
+        raise ImmutableRunError(IMMUTABLE)
+    started = time.perf_counter()
+    period = Period(run.period_start, run.period_end)
+    try:
+        with transaction.atomic():
+            outcome = compute_and_write(run.pk, period, progress)
+            outcome.timings["total"] = round(time.perf_counter() - started, 3)
+            run.input_hash = outcome.input_hash
+            run.counts, run.timings = outcome.counts, outcome.timings
+            run.status, run.finished_at = RunStatus.SUCCEEDED, timezone.now()
+            run.save()
+    except Exception as exc:
+        ScoreRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            error=RUN_FAILED.format(reason=exc)[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    return run

@@ -25,6 +25,12 @@ class ParWorld:
     levels: dict[str, LevelOfCare]
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["extra"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
     def episode(
         self,
         member: int,
