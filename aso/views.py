@@ -26,7 +26,7 @@ ROLE_HOME_NOTES: dict[str, tuple[str, ...]] = {
     "physician_advisor": ("Referred reviews", "Peer-to-peer", "Appeals"),
     "icm": ("Your caseload", "Contact notes"),
     "clinical_supervisor": ("Queues and reassignment", "ICM assignment", "Turnaround dashboard"),
-    "network_manager": ("PAR scorecards for your region's providers",),
+    "network_manager": ("Scorecards",),
     "network_ops": ("Provider file maintenance", "Provider-file imports"),
     "data_ops": ("Eligibility loads", "Claims loads", "Background jobs"),
     "agency_viewer": ("Oversight workbooks for your agency",),

@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Q
 
 from aso.core.bulk import bulk_insert
 from par.frames import InputWindow, read_frames
 from par.measures import ParFrames, Period, run_measure
 from par.models import Measure, ProviderScore, ScoreCase, StatewideScore
 from par.scoring import score_measure
+from par.selectors import measures_in_force
 
 FRAME_NAMES = ("episodes", "claims", "enrollment", "members")
 SCORE_FIELDS = (
@@ -49,15 +49,6 @@ CASE_FIELDS = (
     "dcf",
     "numerator",
 )
-
-
-def measures_in_force(period: Period) -> list[Measure]:
-    """The measure rows in force on the period's last day, one per code, in scorecard order."""
-    return list(
-        Measure.objects.filter(effective_from__lte=period.end)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=period.end))
-        .order_by("sort_order", "code")
-    )
 
 
 def lookback_days(measures: list[Measure]) -> int:
@@ -107,7 +98,7 @@ def compute_and_write(
 ) -> Outcome:
     """Read, hash, compute every measure, write scores, statewide figures and cases."""
     outcome = Outcome()
-    measures = measures_in_force(period)
+    measures = measures_in_force(period.start, period.end)
     with outcome.phase("read"):
         frames = read_frames(InputWindow.for_period(period, lookback_days(measures)))
     outcome.counts.update({n: len(getattr(frames, n)) for n in FRAME_NAMES})

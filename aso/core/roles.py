@@ -24,6 +24,7 @@ PROVIDER_STAFF_PERMS = (
     "members.check_eligibility",
     "authorizations.submit_registration",
     "authorizations.submit_prior_auth",
+    "par.view_own_scorecard",
 )
 
 ROLES: tuple[Role, ...] = (
@@ -128,7 +129,7 @@ ROLES: tuple[Role, ...] = (
         "State agency viewer",
         staff=False,
         description="Exports oversight spreadsheets for its agency's population.",
-        permissions=("core.export_oversight",),
+        permissions=("core.export_oversight", "par.view_statewide"),
     ),
     Role(
         "admin",
