@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from par.choices import RunStatus
+from par.choices import PeriodKind, RunStatus
 from par.models import ClaimsLoad, Measure, ScoreRun
 from providers.models import Provider, Region
 from providers.selectors import own_provider_ids, providers_visible_to
@@ -102,7 +102,8 @@ def trend_runs(run: ScoreRun, periods: int = TREND_PERIODS) -> list[ScoreRun]:
     chosen: dict[tuple, ScoreRun] = {}
     for candidate in candidates[: periods * 10]:
         key = (candidate.period_start, candidate.period_end)
-        if candidate.period_end - candidate.period_start != length or key in chosen:
+        same_length = candidate.period_end - candidate.period_start == length
+        if key in chosen or (run.period_kind == PeriodKind.CUSTOM and not same_length):
             continue
         chosen[key] = run if key == (run.period_start, run.period_end) else candidate
         if len(chosen) == periods:

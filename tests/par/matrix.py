@@ -8,8 +8,15 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from par.models import ClaimRejection, ClaimsLoad, Measure, ProviderScore, ScoreCase, ScoreRun
-from par.models import StatewideScore
+from par.models import (
+    ClaimRejection,
+    ClaimsLoad,
+    Measure,
+    ProviderScore,
+    ScoreCase,
+    ScoreRun,
+    StatewideScore,
+)
 from tests.matrix import Entry, World, world_builder
 
 SCORECARD_READERS = {"network_manager": 200, "provider_staff": 200, "provider_admin": 200}
