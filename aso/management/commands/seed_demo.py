@@ -16,10 +16,12 @@ from aso.core.services import roles_sync
 from aso.demo import DEMO_PASSWORD, demo_users_create
 from aso.referencedata import load_all
 from members.seed import seed_members
+from par.seed import seed_par
 from providers.seed import seed_providers
 
-# Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members)
+# Each app's seeder, in layer order. Later capabilities add theirs here. seed_par comes after any
+# seeder that creates episodes: it derives claims from them (and creates episodes only if none).
+SEEDERS = (seed_providers, seed_members, seed_par)
 
 
 class Command(BaseCommand):
