@@ -120,7 +120,7 @@ def seed_claims(ctx: SeedContext, window: SeedWindow, digest: str) -> int:
         _day_lines(rng, episodes, numbers, last),
         _follow_up_lines(rng, net, episodes, numbers),
         _ed_lines(rng, net, episodes, numbers, first, last, ctx.pick(150, 80_000)),
-        _op_courses(rng, net, numbers, first, last, ctx.pick(1_200, 215_000)),
+        _op_courses(rng, net, numbers, first, last, ctx.pick(1_200, 290_000)),
     ]
     lines = Lines.concat([p for p in parts if len(p)])
     lines = lines.take((lines.start >= first) & (lines.start <= last))

@@ -126,19 +126,36 @@ class ClaimRejection(models.Model):
 class ClaimLine(models.Model):
     """One paid claim line, with the level of care its codes map to (`ClaimCode`).
 
-    Unique by (claim id, line). Provider and site indexes are left out on purpose: PAR reads lines
-    by service date in bulk, and every index slows the load of millions of lines.
+    Unique by (claim id, line). Member, provider and site indexes are left out on purpose: PAR reads
+    lines by service date in bulk, and every index slows the load of millions of lines. Member, provider
+    and site carry no database foreign-key constraint either: the loader resolves every reference
+    itself in the same transaction (a line with an unknown one is rejected), the ORM still protects
+    them from deletion, and the per-row constraint checks cost more than the rest of the load.
     """
 
     load = models.ForeignKey(ClaimsLoad, on_delete=models.PROTECT, related_name="lines")
     claim_id = models.CharField(max_length=30)
     line = models.PositiveSmallIntegerField()
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     site = models.ForeignKey(
-        "providers.Site", on_delete=models.PROTECT, related_name="+", db_index=False
+        "providers.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     service_from = models.DateField()
     service_to = models.DateField()
