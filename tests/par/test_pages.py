@@ -234,3 +234,26 @@ def test_the_drill_down_lists_cases_and_writes_the_access_log(client, rnm, par_w
     )
     missing = reverse("par:cases", args=[run.pk, par_world.hospital_a.pk, "NOPE"])
     assert client.get(missing).status_code == 404
+
+
+def test_the_provider_scorecard_has_a_fixed_number_of_queries(
+    client, rnm, par_world, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run = make_run()
+    add_score(run, par_world.hospital_a, "FUH_7", 45.0)
+    client.force_login(rnm)
+    url = reverse("par:provider", args=[par_world.hospital_a.pk]) + f"?run={run.pk}"
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for label, start, end in (
+        ("2025Q3", "2025-07-01", "2025-09-30"),
+        ("2025Q4", "2025-10-01", "2025-12-31"),
+    ):
+        older = make_run(label, start, end)
+        for code in ("FUH_7", "FUH_30", "READMIT_30", "IP_ALOS"):
+            add_score(older, par_world.hospital_a, code, 40.0)
+    with django_assert_num_queries(len(first)):
+        client.get(url)
