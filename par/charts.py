@@ -20,11 +20,12 @@ WIDTH = 340
 
 
 def _scale_max(values: Sequence[float | None], unit: str, target: float | None) -> float:
-    if unit == "percent":
-        return 100.0
+    """A little above the largest value or target; percentages never above 100."""
     present = [v for v in (*values, target) if v is not None]
     top = max(present, default=0.0)
-    return top * 1.15 if top > 0 else 1.0
+    if top <= 0:
+        return 100.0 if unit == "percent" else 1.0
+    return min(top * 1.15, 100.0) if unit == "percent" else top * 1.15
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
@@ -85,7 +86,7 @@ def trend_svg(
 ) -> str:
     """Lines over periods: the first series is the provider, the others the state; gaps where a
     period has no value. A lone period is drawn as points."""
-    left, right, top_pad, bottom = 44, 10, 10, 38
+    left, right, top_pad, bottom = 58, 26, 10, 38
     height = 150
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     values = [v for _, points in series for v in points]
