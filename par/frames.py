@@ -52,17 +52,24 @@ ENROLLMENT_FRAME: dict[str, str] = {"member_id": "id", "start": "date", "end": "
 MEMBER_FRAME: dict[str, str] = {"member_id": "id", "birth_date": "date", "dcf": "bool"}
 
 
-def read_values(queryset: QuerySet, columns: Mapping[str, str]) -> pd.DataFrame:
-    """The rows of a ``values_list`` queryset as a typed frame with ``columns`` (name -> kind)."""
+def read_values(queryset: QuerySet, columns: Mapping[str, str], digest: Any = None) -> pd.DataFrame:
+    """The rows of a ``values_list`` queryset as a typed frame with ``columns`` (name -> kind).
+
+    With ``digest`` (a hashlib object), the rows are also hashed into it: the raw bytes streamed
+    out of PostgreSQL (cheap), or the frame's pandas row hashes elsewhere. Same rows, same digest.
+    """
     sql, params = queryset.query.sql_with_params()
     if connection.vendor == "postgresql":
-        frame = _copy_out(sql, params, columns)
+        frame = _copy_out(sql, params, columns, digest)
     else:
         frame = _fetch(sql, params, columns)
-    return _typed(frame, columns)
+    typed = _typed(frame, columns)
+    if digest is not None and connection.vendor != "postgresql" and len(typed):
+        digest.update(pd.util.hash_pandas_object(typed, index=False).to_numpy().tobytes())
+    return typed
 
 
-def _copy_out(sql: str, params: Any, columns: Mapping[str, str]) -> pd.DataFrame:
+def _copy_out(sql: str, params: Any, columns: Mapping[str, str], digest: Any) -> pd.DataFrame:
     buffer = io.BytesIO()
     with (
         connection.cursor() as cursor,
@@ -70,6 +77,8 @@ def _copy_out(sql: str, params: Any, columns: Mapping[str, str]) -> pd.DataFrame
     ):
         for block in copy:
             buffer.write(block)
+            if digest is not None:
+                digest.update(block)
     buffer.seek(0)
     if not buffer.getbuffer().nbytes:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
@@ -120,7 +129,7 @@ class InputWindow:
         return cls(period.start - timedelta(days=lookback_days), period.end)
 
 
-def read_episodes(window: InputWindow) -> pd.DataFrame:
+def read_episodes(window: InputWindow, digest: Any = None) -> pd.DataFrame:
     """Episodes admitted by the window's end and not discharged before its start."""
     from authorizations.models import Episode
 
@@ -143,7 +152,7 @@ def read_episodes(window: InputWindow) -> pd.DataFrame:
             "member__dcf_involved",
         )
     )
-    return read_values(episodes, EPISODE_FRAME)
+    return read_values(episodes, EPISODE_FRAME, digest)
 
 
 def _claims_in(window: InputWindow) -> QuerySet:
@@ -152,7 +161,7 @@ def _claims_in(window: InputWindow) -> QuerySet:
     return ClaimLine.objects.filter(service_from__lte=window.last, service_to__gte=window.first)
 
 
-def read_claims(window: InputWindow) -> pd.DataFrame:
+def read_claims(window: InputWindow, digest: Any = None) -> pd.DataFrame:
     """Claim lines whose service span meets the window."""
     lines = (
         _claims_in(window)
@@ -169,10 +178,10 @@ def read_claims(window: InputWindow) -> pd.DataFrame:
             "primary_dx",
         )
     )
-    return read_values(lines, CLAIM_FRAME)
+    return read_values(lines, CLAIM_FRAME, digest)
 
 
-def read_enrollment(window: InputWindow) -> pd.DataFrame:
+def read_enrollment(window: InputWindow, digest: Any = None) -> pd.DataFrame:
     """Eligibility spans of the members with an episode in the window (FUH's enrollment check)."""
     from authorizations.models import Episode
     from members.models import EligibilitySpan
@@ -185,10 +194,10 @@ def read_enrollment(window: InputWindow) -> pd.DataFrame:
         .order_by("pk")
         .values_list("member_id", "start", "end")
     )
-    return read_values(spans, ENROLLMENT_FRAME)
+    return read_values(spans, ENROLLMENT_FRAME, digest)
 
 
-def read_members(window: InputWindow) -> pd.DataFrame:
+def read_members(window: InputWindow, digest: Any = None) -> pd.DataFrame:
     """Birth date and DCF flag of the members with a claim in the window (claim measures' splits)."""
     from members.models import Member
 
@@ -197,14 +206,19 @@ def read_members(window: InputWindow) -> pd.DataFrame:
         .order_by("pk")
         .values_list("pk", "birth_date", F("dcf_involved"))
     )
-    return read_values(members, MEMBER_FRAME)
+    return read_values(members, MEMBER_FRAME, digest)
 
 
-def read_frames(window: InputWindow) -> ParFrames:
-    """The four validated input frames of a run."""
-    return ParFrames(
-        episodes=read_episodes(window),
-        claims=read_claims(window),
-        enrollment=read_enrollment(window),
-        members=read_members(window),
-    )
+def read_frames(window: InputWindow, digest: Any = None) -> ParFrames:
+    """The four validated input frames of a run; ``digest`` receives every row read."""
+    frames = {}
+    for name, reader in (
+        ("episodes", read_episodes),
+        ("claims", read_claims),
+        ("enrollment", read_enrollment),
+        ("members", read_members),
+    ):
+        if digest is not None:
+            digest.update(f"|{name}|".encode())
+        frames[name] = reader(window, digest)
+    return ParFrames(**frames)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from aso.core.bulk import bulk_insert
 from par.frames import InputWindow, read_frames
-from par.measures import ParFrames, Period, run_measure
+from par.measures import Period, run_measure
 from par.models import Measure, ProviderScore, ScoreCase, StatewideScore
 from par.scoring import score_measure
 from par.selectors import measures_in_force
@@ -56,11 +56,9 @@ def lookback_days(measures: list[Measure]) -> int:
     return max((int(m.params.get("lookback_days", 0)) for m in measures), default=0)
 
 
-def input_hash(frames: ParFrames, measures: list[Measure], period: Period) -> str:
-    """sha256 over the period, every measure row used and every row of every input frame.
-
-    Equal hashes mean equal inputs, so equal results: the run is reproducible.
-    """
+def input_digest(measures: list[Measure], period: Period) -> Any:
+    """A sha256 started with the period and every measure row used; `read_frames` adds every row
+    of every input frame. Equal hashes mean equal inputs, so equal results: runs are reproducible."""
     digest = hashlib.sha256()
     described = [
         [m.pk, m.code, m.calculation, m.levels_of_care, m.direction, m.unit]
@@ -68,14 +66,7 @@ def input_hash(frames: ParFrames, measures: list[Measure], period: Period) -> st
         for m in measures
     ]
     digest.update(json.dumps([str(period.start), str(period.end), described], default=str).encode())
-    for name in FRAME_NAMES:
-        frame = getattr(frames, name)
-        if frame is None:
-            continue
-        digest.update(f"{name}:{len(frame)}:{','.join(frame.columns)}".encode())
-        if len(frame):
-            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
+    return digest
 
 
 @dataclass
@@ -99,12 +90,12 @@ def compute_and_write(
     """Read, hash, compute every measure, write scores, statewide figures and cases."""
     outcome = Outcome()
     measures = measures_in_force(period.start, period.end)
+    digest = input_digest(measures, period)
     with outcome.phase("read"):
-        frames = read_frames(InputWindow.for_period(period, lookback_days(measures)))
+        frames = read_frames(InputWindow.for_period(period, lookback_days(measures)), digest)
+    outcome.input_hash = digest.hexdigest()
     outcome.counts.update({n: len(getattr(frames, n)) for n in FRAME_NAMES})
     progress(30, "inputs read")
-    with outcome.phase("hash"):
-        outcome.input_hash = input_hash(frames, measures, period)
     for index, measure in enumerate(measures):
         with outcome.phase("compute"):
             spec = measure.spec()

@@ -20,6 +20,7 @@ from aso.core.bulk import bulk_insert
 from aso.core.seeding import SeedContext
 from par.claims_file import LINE_FIELDS
 from par.frames import read_values
+from par.loading import indexes_deferred
 from par.measures import _continuously_enrolled
 
 if TYPE_CHECKING:
@@ -360,4 +361,5 @@ def _write(load_id: int, lines: Lines, paid: np.ndarray) -> int:
             for values in zip(*columns, strict=True):
                 yield (load_id, *values)
 
-    return bulk_insert(ClaimLine, ("load", *LINE_FIELDS), rows())
+    with indexes_deferred(ClaimLine):
+        return bulk_insert(ClaimLine, ("load", *LINE_FIELDS), rows())

@@ -64,3 +64,24 @@ def test_seed_par_small_creates_episodes_claims_and_demo_runs(ref):
         assert score.exists() and 0 < sum(s.numerator for s in score), code
     seed_par(ctx)  # a second seed changes nothing
     assert ClaimsLoad.objects.count() == 1 and ClaimLine.objects.count() == len(lines)
+
+
+def _claimline_indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, "par_claimline"))
+
+
+def test_indexes_are_deferred_while_filling_an_empty_table_and_rebuilt(db):
+    from django.db import connection
+
+    from par.loading import indexes_deferred
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the deferral applies to PostgreSQL only")
+    before = _claimline_indexes()
+    with indexes_deferred(ClaimLine):
+        during = _claimline_indexes()
+    assert {"claimline_unique_line", "claimline_service_from_idx"} <= before - during
+    assert _claimline_indexes() == before
