@@ -53,7 +53,18 @@ import pandas as pd
 
 ACUTE_LEVELS: tuple[str, ...] = ("IP_PSY", "IP_DETOX", "OBS_23H")
 RESIDENTIAL_LEVELS: tuple[str, ...] = ("PRTF", "RTC", "GROUP_HOME", "RES_DETOX")
-FOLLOW_UP_LEVELS: tuple[str, ...] = ("OP", "IOP", "PHP", "EDT", "HOME_BASED", "HOME_HEALTH")
+FOLLOW_UP_LEVELS: tuple[str, ...] = (
+    "OP_EVAL",
+    "OP",
+    "IOP",
+    "PHP",
+    "EDT",
+    "HB_IICAPS",
+    "HB_MST",
+    "HB_FFT",
+    "HB_MDFT",
+    "HOME_HEALTH",
+)
 ED_LEVELS: tuple[str, ...] = ("ED",)
 
 EPISODE_COLUMNS: dict[str, str] = {
@@ -519,8 +530,8 @@ def follow_up_after_discharge(frames: ParFrames, spec: MeasureSpec, period: Peri
     or older on the discharge day, discharged on or after ``period.start`` and on or before
     ``period.end - lookahead_days`` (default ``horizon_days``: Dec 1 for a calendar year), and
     continuously enrolled every day from the discharge through discharge + ``horizon_days``.
-    Numerator 1.0 when a claim line at ``follow_up_levels`` (default OP, IOP, PHP, EDT,
-    HOME_BASED, HOME_HEALTH; any provider) has a service span meeting days 1..``window_days``
+    Numerator 1.0 when a claim line at ``follow_up_levels`` (default OP_EVAL, OP, IOP, PHP, EDT,
+    the home-based HB_* levels, HOME_HEALTH; any provider) has a service span meeting days 1..``window_days``
     after the discharge day. A visit on the discharge day itself does not count.
     """
     window = _int_param(spec, "window_days")
@@ -670,10 +681,42 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+# The parameters each calculation reads (its docstring says what they mean). A parameter not
+# listed is a typo in the measure file, not something to ignore silently.
+KNOWN_PARAMS: dict[str, frozenset[str]] = {
+    "discharges": frozenset(),
+    "average_length_of_stay": frozenset(),
+    "pct_discharges_delayed": frozenset(),
+    "average_delay_days": frozenset({"include_undelayed"}),
+    "readmission": frozenset({"window_days", "transfer_days", "lookahead_days", "readmit_levels"}),
+    "follow_up_after_discharge": frozenset(
+        {
+            "window_days",
+            "horizon_days",
+            "lookahead_days",
+            "readmit_levels",
+            "min_age",
+            "follow_up_levels",
+        }
+    ),
+    "engagement": frozenset({"window_days", "lookahead_days", "lookback_days", "min_visits"}),
+    "step_up": frozenset({"window_days", "lookahead_days", "step_up_levels"}),
+    "ed_return": frozenset({"window_days", "lookahead_days", "ed_levels"}),
+}
+
+
+def check_spec(spec: MeasureSpec) -> None:
+    """Raise ValueError for an unknown calculation or a parameter the calculation does not read."""
+    if spec.calculation not in MEASURES:
+        raise ValueError(f"{spec.code}: unknown calculation {spec.calculation!r}")
+    unknown = sorted(set(spec.params) - KNOWN_PARAMS.get(spec.calculation, frozenset()))
+    if unknown:
+        raise ValueError(
+            f"{spec.code}: {spec.calculation} does not read parameter(s) {', '.join(unknown)}"
+        )
+
+
 def run_measure(frames: ParFrames, spec: MeasureSpec, period: Period) -> pd.DataFrame:
     """Compute the case frame of ``spec`` through the ``MEASURES`` registry."""
-    try:
-        calculation = MEASURES[spec.calculation]
-    except KeyError:
-        raise ValueError(f"{spec.code}: unknown calculation {spec.calculation!r}") from None
-    return calculation(frames, spec, period)
+    check_spec(spec)
+    return MEASURES[spec.calculation](frames, spec, period)

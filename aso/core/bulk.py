@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -37,7 +37,7 @@ def bulk_insert(
     `fields` are model field names; foreign keys are given as ids under their field name (`member` ->
     member id). JSON fields must be given as JSON text.
     """
-    columns = [model._meta.get_field(name).column for name in fields]
+    columns = [cast(str, cast(models.Field, model._meta.get_field(name)).column) for name in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
     written = 0

@@ -26,6 +26,7 @@ PROVIDER_STAFF_PERMS = (
     "authorizations.submit_prior_auth",
     "relations.read_bulletins",
     "relations.report_beds",
+    "par.view_own_scorecard",
 )
 # Customer-service work on the member line (contacts, grievances, referrals), shared by care managers,
 # clinical supervisors and the member-services representatives who answer the line.
@@ -150,7 +151,7 @@ ROLES: tuple[Role, ...] = (
         "State agency viewer",
         staff=False,
         description="Exports oversight spreadsheets for its agency's population.",
-        permissions=("core.export_oversight",),
+        permissions=("core.export_oversight", "par.view_statewide"),
     ),
     Role(
         "admin",

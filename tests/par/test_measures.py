@@ -156,6 +156,16 @@ def test_spec_and_param_validation() -> None:
         run_measure(frames, spec("readmission"), YEAR)
     with pytest.raises(ValueError, match="levels_of_care must be a non-empty list"):
         run_measure(frames, spec("discharges", levels=()), YEAR)
+    with pytest.raises(ValueError, match=r"engagement does not read parameter\(s\) days, visits"):
+        run_measure(frames, spec("engagement", levels=("OP",), visits=2, days=30), YEAR)
+
+
+@pytest.mark.parametrize("level", ["OP_EVAL", "HB_IICAPS", "HB_MST", "HB_FFT", "HB_MDFT"])
+def test_fuh_counts_evaluations_and_home_based_visits(level: str) -> None:
+    """The home-based levels are HB_IICAPS/HB_MST/HB_FFT/HB_MDFT in the catalog, not HOME_BASED."""
+    frames = make_frames([ep(1, 1, "2024-03-01", "2024-03-05")], [cl("H1", 1, "2024-03-07", level)])
+    cases = run_measure(frames, spec("follow_up_after_discharge", window_days=7), YEAR)
+    assert summary(cases) == {1: 1.0}
 
 
 def test_spec_is_hashable_and_frozen() -> None:
@@ -591,7 +601,18 @@ def test_input_frames_are_not_modified_and_any_index_works() -> None:
 # --- cross-check against a row-by-row reference on random data --------------------------------
 
 ACUTE = ("IP_PSY", "IP_DETOX", "OBS_23H")
-FOLLOW_UP = ("OP", "IOP", "PHP", "EDT", "HOME_BASED", "HOME_HEALTH")
+FOLLOW_UP = (
+    "OP_EVAL",
+    "OP",
+    "IOP",
+    "PHP",
+    "EDT",
+    "HB_IICAPS",
+    "HB_MST",
+    "HB_FFT",
+    "HB_MDFT",
+    "HOME_HEALTH",
+)
 
 
 def random_fixture(seed: int) -> tuple[list[dict], list[dict], list[dict]]:

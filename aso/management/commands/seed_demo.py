@@ -18,11 +18,20 @@ from aso.referencedata import load_all
 from authorizations.seed import seed_registrations
 from authorizations.seed_review import seed_prior_auth
 from members.seed import seed_members
+from par.seed import seed_par
 from providers.seed import seed_providers
 from relations.seed import seed_relations
 
-# Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members, seed_registrations, seed_prior_auth, seed_relations)
+# Each app's seeder, in layer order. Later capabilities add theirs here. seed_par comes after any
+# seeder that creates episodes: it derives claims from them (and creates episodes only if none).
+SEEDERS = (
+    seed_providers,
+    seed_members,
+    seed_registrations,
+    seed_prior_auth,
+    seed_relations,
+    seed_par,
+)
 
 
 class Command(BaseCommand):

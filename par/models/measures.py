@@ -1,21 +1,15 @@
-"""Provider Analysis and Reporting: measure definitions (claims, runs and scores come with their issue)."""
+"""PAR measure definitions: reviewed, dated data (fixtures/par_measures.yaml)."""
 
 from __future__ import annotations
+
+import inspect
 
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-
-class Direction(models.TextChoices):
-    LOWER = "lower", "Lower is better"
-    HIGHER = "higher", "Higher is better"
-
-
-class MeasureUnit(models.TextChoices):
-    PERCENT = "percent", "Percent"
-    DAYS = "days", "Days"
-    COUNT = "count", "Count"
+from par.choices import Direction, MeasureUnit
+from par.measures import MEASURES, MeasureSpec
 
 
 class Measure(models.Model):
@@ -44,6 +38,8 @@ class Measure(models.Model):
             ("view_scorecards", "Read PAR scorecards"),
             ("run_par", "Run PAR scoring"),
             ("load_claims", "Load claims extracts"),
+            ("view_own_scorecard", "Read one's own organization's PAR scorecard"),
+            ("view_statewide", "Read statewide PAR aggregates (no provider's numbers)"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code", "effective_from"], name="measure_unique_start"),
@@ -61,3 +57,22 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+    def spec(self) -> MeasureSpec:
+        """The pure-computation view of this row (par.measures.MeasureSpec)."""
+        return MeasureSpec(
+            code=self.code,
+            calculation=self.calculation,
+            levels_of_care=tuple(self.levels_of_care),
+            direction=self.direction,
+            unit=self.unit,
+            min_denominator=self.min_denominator,
+            target=self.target,
+            params=dict(self.params or {}),
+        )
+
+    @property
+    def definition(self) -> str:
+        """The calculation's docstring: the exact definition shown on scorecards and workbooks."""
+        function = MEASURES.get(self.calculation)
+        return inspect.cleandoc(function.__doc__ or "") if function else ""
