@@ -411,6 +411,8 @@ OUTSIDE_REGION = "outside_region"
 SHARED_LANGUAGE = "shared_language"
 LIGHTEST_CASELOAD = "lightest_caseload"
 NO_CAPACITY = "no_capacity"
+SUPERVISOR_REASON = "supervisor"
+OVER_CAP_REASON = "over_cap"
 
 NOT_ICM = "The chosen user is not an intensive care manager."
 NO_WORKER = "Choose an intensive care manager."
@@ -541,6 +543,23 @@ def assign_batch(
             current[i] = replace(current[i], caseload=current[i].caseload + 1)
         choices.append(choice)
     return choices
+
+
+def manual_reasons(candidate: CandidateFacts | None, worker: IcmWorker) -> tuple[str, ...]:
+    """Reason codes recorded for a supervisor's choice: ``supervisor``, the region and language
+    fit when the member's region and language are known, and ``over_cap`` when the choice takes
+    the caseload past the cap (allowed only with an override reason, see below)."""
+    fit = _fit_reasons(candidate, worker) if candidate is not None else ()
+    over = (OVER_CAP_REASON,) if worker.caseload >= worker.cap else ()
+    return (SUPERVISOR_REASON, *fit, *over)
+
+
+def neediest_first(
+    candidates: Iterable[tuple[int, int, Any]],
+) -> list[int]:
+    """Member ids in the order automatic assignment serves them, from ``(member_id, triggers
+    met, first identified)``: more triggers first, then longest waiting, then member id."""
+    return [m for m, _, _ in sorted(candidates, key=lambda c: (-c[1], c[2], c[0]))]
 
 
 def check_manual_assignment(

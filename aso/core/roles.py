@@ -53,6 +53,7 @@ ROLES: tuple[Role, ...] = (
             "authorizations.view_all_requests",
             "authorizations.review_request",
             "authorizations.submit_prior_auth",
+            "care.refer_icm",
         ),
     ),
     Role(
@@ -68,6 +69,7 @@ ROLES: tuple[Role, ...] = (
             "authorizations.review_request",
             "authorizations.decide_adverse",
             "authorizations.decide_appeal",
+            "care.refer_icm",
         ),
     ),
     Role(
@@ -80,6 +82,8 @@ ROLES: tuple[Role, ...] = (
             "members.check_eligibility",
             "providers.view_all_providers",
             "authorizations.view_all_requests",
+            "care.work_caseload",
+            "care.refer_icm",
         ),
     ),
     Role(
@@ -95,6 +99,8 @@ ROLES: tuple[Role, ...] = (
             "authorizations.review_request",
             "authorizations.manage_queue",
             "authorizations.view_pa_metrics",
+            "care.assign_icm",
+            "care.refer_icm",
         ),
     ),
     Role(

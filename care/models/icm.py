@@ -324,9 +324,7 @@ class IcmAssignment(models.Model):
 class ContactNote(models.Model):
     """A contact (or attempt) with or about a member on an ICM's caseload."""
 
-    assignment = models.ForeignKey(
-        IcmAssignment, on_delete=models.PROTECT, related_name="contacts"
-    )
+    assignment = models.ForeignKey(IcmAssignment, on_delete=models.PROTECT, related_name="contacts")
     occurred_at = models.DateTimeField()
     channel = models.CharField(max_length=12, choices=ContactChannel.choices)
     note = models.TextField()

@@ -29,6 +29,8 @@ from care.rules import (
     choose_icm,
     has_new_evidence,
     identify_candidates,
+    manual_reasons,
+    neediest_first,
 )
 
 AS_OF = date(2025, 6, 30)
@@ -721,3 +723,23 @@ def test_manual_refusals_are_all_listed() -> None:
     assert check_manual_assignment(
         icm(1, active=False), is_icm=True, member_already_assigned=False, override_reason=None
     ) == (("inactive", INACTIVE),)
+
+
+def test_a_supervisors_choice_records_the_fit_and_the_override() -> None:
+    member = CandidateFacts(1, "R1", "es")
+    room = IcmWorker(7, frozenset({"R1"}), frozenset({"en", "es"}), caseload=10, cap=45)
+    full = replace(room, caseload=45)
+    assert manual_reasons(member, room) == ("supervisor", "same_region", "shared_language")
+    assert manual_reasons(member, full) == (
+        "supervisor",
+        "same_region",
+        "shared_language",
+        "over_cap",
+    )
+    assert manual_reasons(None, room) == ("supervisor",)
+
+
+def test_automatic_assignment_serves_the_most_triggers_then_the_longest_waiting() -> None:
+    rows = [(5, 1, date(2025, 1, 2)), (3, 2, date(2025, 1, 5)), (4, 1, date(2025, 1, 1))]
+    rows.append((2, 1, date(2025, 1, 1)))
+    assert neediest_first(rows) == [3, 2, 4, 5]
