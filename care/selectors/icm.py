@@ -171,9 +171,9 @@ class RegionLine:
         return max(self.cap - self.caseload, 0)
 
 
-def icm_lines(*, on: dt.date) -> list[IcmLine]:
-    """Every active ICM with caseload against cap, by name."""
-    workers = icm_workers(on=on)
+def icm_lines(*, on: dt.date, user_ids: Sequence[int] | None = None) -> list[IcmLine]:
+    """Every active ICM (or those of ``user_ids``) with caseload against cap, by name."""
+    workers = icm_workers(on=on, user_ids=user_ids)
     users = get_user_model().objects.in_bulk([w.user_id for w in workers])
     lines = [IcmLine(users[w.user_id], w) for w in workers]
     return sorted(lines, key=lambda line: (line.user.last_name, line.user.username))

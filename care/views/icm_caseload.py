@@ -48,7 +48,7 @@ def _caseload_page(request: HttpRequest, icm: object) -> HttpResponse:
         request=request,
         purpose="ICM caseload",
     )
-    lines = [line for line in icm_lines(on=today) if line.user.pk == getattr(icm, "pk", None)]
+    lines = icm_lines(on=today, user_ids=[getattr(icm, "pk", 0)])
     context = {
         "icm": icm,
         "line": lines[0] if lines else None,
