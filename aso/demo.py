@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
 from aso.core.choices import Agency
 from aso.core.roles import ROLES
+from care.seed import icm_demo_setup
 from providers.models import Provider, ProviderStaff, Region
 
 DEMO_PASSWORD = "demo-aso-2026"
@@ -48,4 +50,11 @@ def demo_users_create() -> list[tuple[str, str]]:
         if role.code == "network_manager":
             Region.objects.filter(code__in=["R2", "R4"]).update(network_manager=user)
         created.append((user.username, role.label))
+    users = {
+        code: User.objects.get(username=demo_username(code))
+        for code in ("icm", "clinical_supervisor")
+    }
+    icm_demo_setup(
+        icm_user=users["icm"], supervisor=users["clinical_supervisor"], today=timezone.localdate()
+    )
     return created

@@ -150,6 +150,14 @@ class IcmLine:
         return max(self.worker.cap - self.worker.caseload, 0)
 
     @property
+    def regions(self) -> str:
+        return ", ".join(sorted(self.worker.regions))
+
+    @property
+    def languages(self) -> str:
+        return ", ".join(sorted(self.worker.languages))
+
+    @property
     def percent(self) -> int:
         return round(100 * self.worker.caseload / self.worker.cap) if self.worker.cap else 0
 

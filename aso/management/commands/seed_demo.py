@@ -15,11 +15,13 @@ from aso.core.seeding import SCALES, SeedContext
 from aso.core.services import roles_sync
 from aso.demo import DEMO_PASSWORD, demo_users_create
 from aso.referencedata import load_all
+from care.seed import seed_icm
 from members.seed import seed_members
 from providers.seed import seed_providers
 
-# Each app's seeder, in layer order. Later capabilities add theirs here.
-SEEDERS = (seed_providers, seed_members)
+# Each app's seeder, in layer order. Later capabilities add theirs here (a seeder of episodes
+# goes before seed_icm, which reads them).
+SEEDERS = (seed_providers, seed_members, seed_icm)
 
 
 class Command(BaseCommand):
