@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from aso.core.models import AccessLog
+from aso.core.models import AccessLog, Job
 from care.models import ContactNote, IcmAssignment, IcmCandidate, IcmReferral
 from care.rules import OVER_CAP
 from care.services.icm_caseload import NO_MEMBER
@@ -243,3 +243,17 @@ def test_navigation_shows_each_role_its_icm_pages(client, scene, supervisor):
     client.force_login(supervisor)
     labels = {label for label, _ in client.get(reverse("home")).context["nav_items"]}
     assert {"ICM candidates", "Caseloads"} <= labels and "My caseload" not in labels
+
+
+def test_run_now_queues_the_identification_job_and_shows_its_page(
+    client, scene, supervisor, django_capture_on_commit_callbacks
+):
+    scene.stay(scene.member(), "IP_PSY", today() - dt.timedelta(days=45), None)
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("care:icm_identify"))
+    job = Job.objects.get(kind="icm_identification")
+    assert response["Location"] == reverse("core:job_detail", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.created_by, job.result["created"]) == ("succeeded", supervisor, 1)
+    assert client.get(response["Location"]).status_code == 200
