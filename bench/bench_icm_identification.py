@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -153,6 +154,7 @@ def main() -> None:
     from care.services.icm_identification import icm_candidates_identify
     from members.models import Member
 
+    load = tuple(round(x, 1) for x in os.getloadavg())  # other work on the machine slows it
     seeded = IcmCandidate.objects.aggregate(day=Max("as_of"))["day"] or dt.date(2026, 11, 1)
     as_of = seeded + dt.timedelta(days=1)
     with transaction.atomic():
@@ -218,6 +220,7 @@ def main() -> None:
         figure=figure,
         baselines=[baseline],
         extra={
+            "load average (1, 5, 15 min) at the start": load,
             "as_of": as_of.isoformat(),
             "top-up (rolled back)": added,
             "by trigger": result.by_trigger,

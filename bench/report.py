@@ -29,7 +29,10 @@ def main() -> None:
     for r in results:
         fig = r["figure"]
         base = r["baselines"][0] if r["baselines"] else None
-        ratio = f"{fig['seconds'] / base['seconds']:.1f}x" if base and base["seconds"] else ""
+        ratio = ""
+        if base and base["seconds"]:
+            share = fig["seconds"] / base["seconds"]
+            ratio = f"{share:.1f}x" if share >= 0.1 else f"1/{1 / share:,.0f}"
         lines.append(
             f"| {r['title']} | {r['database']} | {fmt(fig['seconds'])} | "
             f"{fmt(base['seconds']) if base else ''} | {ratio} | {r['target']} | {r['measured_at']} |"

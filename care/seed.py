@@ -157,7 +157,7 @@ def _seed_stays(ctx: SeedContext) -> int:
         ctx.log("icm: no sites, no stays seeded")
         return 0
     rng = ctx.rng("icm-stays")
-    people = list(Member.objects.order_by().values_list("pk", "birth_date"))
+    people = list(Member.objects.order_by("pk").values_list("pk", "birth_date"))
     count = min(len(people), ctx.pick(small=150, ct=7_000))
     picked = rng.choice(len(people), size=count, replace=False)
     rows = _stay_rows(rng, [people[i] for i in sorted(picked)], catalog, ctx.today)

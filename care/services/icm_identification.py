@@ -152,8 +152,8 @@ def _plan(found: pd.DataFrame, *, as_of: dt.date, rule_ids: list[int], job: Job 
 
 def _write(plan: _Plan, *, as_of: dt.date, acting_user: Any) -> None:
     reason = f"ICM identification {as_of.isoformat()}"
-    for candidate in plan.create:
-        candidate.clean_fields()
+    for candidate in plan.create:  # member and job ids come from the database: no lookups
+        candidate.clean_fields(exclude=["member", "job"])
     if plan.create:
         bulk_create_with_history(
             plan.create, IcmCandidate, default_user=acting_user, default_change_reason=reason
