@@ -14,12 +14,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aso.core.accounts.mfa import AUTHENTICATOR_NAME, DEMO_TOTP_KEY
 from aso.core.choices import Agency
 from aso.core.roles import ROLES
+from care.seed import icm_demo_setup
 from providers.models import Provider, ProviderStaff, Region
 
 DEMO_PASSWORD = "demo-aso-2026"
@@ -75,4 +77,11 @@ def demo_users_create() -> list[tuple[str, str]]:
         if role.code == "network_manager":
             Region.objects.filter(code__in=["R2", "R4"]).update(network_manager=user)
         created.append((user.username, role.label))
+    users = {
+        code: User.objects.get(username=demo_username(code))
+        for code in ("icm", "clinical_supervisor")
+    }
+    icm_demo_setup(
+        icm_user=users["icm"], supervisor=users["clinical_supervisor"], today=timezone.localdate()
+    )
     return created

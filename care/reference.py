@@ -7,4 +7,10 @@ SPECS = (
         key=("code", "effective_from"),
         check_rows=no_overlapping_periods("code"),
     ),
+    ReferenceSpec(
+        file="icm_caseload_caps.yaml",
+        model="care.IcmCaseloadCap",
+        key=("effective_from",),
+        check_rows=no_overlapping_periods(),
+    ),
 )

@@ -21,7 +21,9 @@ Identification (every trigger looks back ``params["months"]`` months, default 12
   GROUP_HOME) in the window.
 - ``co_occurring``: a mental-health diagnosis (ICD-10-CM ``F`` codes other than F10-F19) and a
   substance-use diagnosis (F10-F19), from ``diagnoses`` plus the principal diagnosis of stays in
-  the window. ``mental_health``, ``substance_use`` and ``exclude`` take code prefixes.
+  the window. ``mental_health``, ``substance_use`` and ``exclude`` take code prefixes; ``levels``
+  keeps only codes recorded at those levels of care (the diagnoses frame then needs its optional
+  ``level_of_care`` column: rows without it do not count).
 - ``referral``: an open manual referral.
 
 "Acute" means ``category == "acute"`` unless the trigger's params name ``levels``.
@@ -54,6 +56,7 @@ EPISODE_COLUMNS = (
     "diagnoses",
 )
 DIAGNOSIS_COLUMNS = ("member_id", "code")
+DIAGNOSIS_LEVEL = "level_of_care"  # optional column of the diagnoses frame
 REFERRAL_COLUMNS = ("member_id", "referral_id")
 CANDIDATE_COLUMNS = ("member_id", "triggers", "evidence")
 _HIT_COLUMNS = ["member_id", "ref"]
@@ -95,8 +98,11 @@ def identify_candidates(
     referrals: pd.DataFrame,
     active: Iterable[Any],
     as_of: Any,
+    eligible: Iterable[Any] | None = None,
 ) -> pd.DataFrame:
     """Members who meet at least one trigger on ``as_of`` and have no active ICM assignment.
+
+    When ``eligible`` is given, only those members (covered on ``as_of``) can be candidates.
 
     Returns one row per member, ordered by ``member_id``, with ``triggers`` (sorted tuple of
     trigger codes) and ``evidence`` (trigger code -> sorted tuple of episode ids, referral ids,
@@ -109,8 +115,17 @@ def identify_candidates(
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CANDIDATE_COLUMNS})
     hits = pd.concat(parts, ignore_index=True)
-    hits = hits[~hits["member_id"].isin(pd.Index(list(active)))]
+    hits = hits[~hits["member_id"].isin(_index(active))]
+    if eligible is not None:
+        hits = hits[hits["member_id"].isin(_index(eligible))]
     return _assemble(hits)
+
+
+def _index(values: Iterable[Any]) -> pd.Index:
+    """Member ids as an index; arrays pass through without a Python list in between."""
+    if isinstance(values, np.ndarray | pd.Index | pd.Series):
+        return pd.Index(values)
+    return pd.Index(list(values))
 
 
 def _check_triggers(triggers: Sequence[TriggerSpec]) -> None:
@@ -193,6 +208,8 @@ def _prepare(
     ep = ep[ep["admitted"].notna() & (ep["admitted"] <= day)]
     ep = ep.assign(ended=ep["discharged"].fillna(day))
     dx = _require(diagnoses, DIAGNOSIS_COLUMNS, "diagnoses")
+    if DIAGNOSIS_LEVEL in diagnoses.columns:
+        dx = dx.assign(**{DIAGNOSIS_LEVEL: diagnoses[DIAGNOSIS_LEVEL]})
     ref = _require(referrals, REFERRAL_COLUMNS, "referrals")
     return _Inputs(episodes=ep, diagnoses=dx, referrals=ref, as_of=day)
 
@@ -299,11 +316,17 @@ def _prefixes(params: Mapping[str, Any], key: str, default: Sequence[str]) -> tu
 
 
 def _member_codes(inputs: _Inputs, params: Mapping[str, Any]) -> pd.DataFrame:
-    """(member_id, code) from the diagnoses frame and the principal codes of stays in window."""
+    """(member_id, code) from the diagnoses frame and the principal codes of stays in window,
+    both limited to ``params["levels"]`` when given."""
     ep = inputs.episodes
     ep = ep[ep["ended"] > _window_start(inputs, params)]
+    dx = inputs.diagnoses
+    if "levels" in params:
+        levels = list(params["levels"])
+        ep = ep[ep["level_of_care"].isin(levels)]
+        dx = dx[dx[DIAGNOSIS_LEVEL].isin(levels)] if DIAGNOSIS_LEVEL in dx.columns else dx.iloc[:0]
     principal = ep.loc[:, ["member_id", "diagnoses"]].rename(columns={"diagnoses": "code"})
-    codes = pd.concat([inputs.diagnoses, principal], ignore_index=True)
+    codes = pd.concat([dx.loc[:, list(DIAGNOSIS_COLUMNS)], principal], ignore_index=True)
     return codes[codes["code"].notna()]
 
 
@@ -355,7 +378,7 @@ _EVALUATORS: dict[str, Callable[[_Inputs, Mapping[str, Any]], pd.DataFrame]] = {
 }
 TRIGGER_KINDS = tuple(_EVALUATORS)
 _WINDOW = frozenset({"months"})
-_CODES = frozenset({"months", "mental_health", "substance_use", "exclude"})
+_CODES = frozenset({"months", "mental_health", "substance_use", "exclude", "levels"})
 PARAMS: dict[str, frozenset[str]] = {
     "repeat_admissions": _WINDOW | {"admissions", "levels"},
     "readmission": _WINDOW | {"days", "levels"},
@@ -367,6 +390,19 @@ PARAMS: dict[str, frozenset[str]] = {
 }
 
 
+def has_new_evidence(
+    previous: Mapping[str, Iterable[Any]], current: Mapping[str, Iterable[Any]]
+) -> bool:
+    """Whether ``current`` evidence holds a trigger or a piece of evidence ``previous`` did not.
+
+    A member whose last candidate was decided (assigned then closed, or dismissed) comes back
+    only on new evidence: the same stays would otherwise raise them every night for a year.
+    Evidence read back from JSON (lists, strings) compares equal to fresh tuples of ids.
+    """
+    seen = {(code, str(ref)) for code, refs in previous.items() for ref in refs}
+    return any((code, str(ref)) not in seen for code, refs in current.items() for ref in refs)
+
+
 # --- assignment ---------------------------------------------------------------------------
 
 CONTINUITY = "continuity"
@@ -375,6 +411,8 @@ OUTSIDE_REGION = "outside_region"
 SHARED_LANGUAGE = "shared_language"
 LIGHTEST_CASELOAD = "lightest_caseload"
 NO_CAPACITY = "no_capacity"
+SUPERVISOR_REASON = "supervisor"
+OVER_CAP_REASON = "over_cap"
 
 NOT_ICM = "The chosen user is not an intensive care manager."
 NO_WORKER = "Choose an intensive care manager."
@@ -505,6 +543,23 @@ def assign_batch(
             current[i] = replace(current[i], caseload=current[i].caseload + 1)
         choices.append(choice)
     return choices
+
+
+def manual_reasons(candidate: CandidateFacts | None, worker: IcmWorker) -> tuple[str, ...]:
+    """Reason codes recorded for a supervisor's choice: ``supervisor``, the region and language
+    fit when the member's region and language are known, and ``over_cap`` when the choice takes
+    the caseload past the cap (allowed only with an override reason, see below)."""
+    fit = _fit_reasons(candidate, worker) if candidate is not None else ()
+    over = (OVER_CAP_REASON,) if worker.caseload >= worker.cap else ()
+    return (SUPERVISOR_REASON, *fit, *over)
+
+
+def neediest_first(
+    candidates: Iterable[tuple[int, int, Any]],
+) -> list[int]:
+    """Member ids in the order automatic assignment serves them, from ``(member_id, triggers
+    met, first identified)``: more triggers first, then longest waiting, then member id."""
+    return [m for m, _, _ in sorted(candidates, key=lambda c: (-c[1], c[2], c[0]))]
 
 
 def check_manual_assignment(

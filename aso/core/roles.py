@@ -66,6 +66,7 @@ ROLES: tuple[Role, ...] = (
             "authorizations.submit_prior_auth",
             *SERVICE_LINE_PERMS,
             "relations.view_bed_board",
+            "care.refer_icm",
         ),
     ),
     Role(
@@ -81,6 +82,7 @@ ROLES: tuple[Role, ...] = (
             "authorizations.review_request",
             "authorizations.decide_adverse",
             "authorizations.decide_appeal",
+            "care.refer_icm",
         ),
     ),
     Role(
@@ -96,6 +98,8 @@ ROLES: tuple[Role, ...] = (
             "relations.view_contacts",
             "relations.give_referrals",
             "relations.view_bed_board",
+            "care.work_caseload",
+            "care.refer_icm",
         ),
     ),
     Role(
@@ -114,6 +118,8 @@ ROLES: tuple[Role, ...] = (
             *SERVICE_LINE_PERMS,
             "relations.view_service_reports",
             "relations.view_bed_board",
+            "care.assign_icm",
+            "care.refer_icm",
         ),
     ),
     Role(

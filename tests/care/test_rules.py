@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -26,7 +27,10 @@ from care.rules import (
     assign_batch,
     check_manual_assignment,
     choose_icm,
+    has_new_evidence,
     identify_candidates,
+    manual_reasons,
+    neediest_first,
 )
 
 AS_OF = date(2025, 6, 30)
@@ -292,6 +296,25 @@ def test_co_occurring_uses_principal_diagnoses_of_stays_in_the_window() -> None:
     assert run((CO_OCCURRING,), eps, dx=dx) == {1: {"CO_OCCURRING": ("F11.20", "F31.9")}}
 
 
+def test_co_occurring_levels_keep_codes_recorded_at_those_levels_only() -> None:
+    eps = episodes((1, 1, "IP_DETOX", day(40), day(35), 0, "F11.20"))
+    dx = pd.DataFrame(
+        {"member_id": [1, 1, 2, 2], "code": ["F31.9", "F32.1", "F10.20", "F33.1"]}
+    ).assign(level_of_care=["OP", "IP_PSY", "OP", "OP"])
+    inpatient = replace(CO_OCCURRING, params={"levels": ["IP_PSY", "IP_DETOX"]})
+    assert run((inpatient,), eps, dx=dx) == {1: {"CO_OCCURRING": ("F11.20", "F32.1")}}
+    assert run((CO_OCCURRING,), eps, dx=dx) == {
+        1: {"CO_OCCURRING": ("F11.20", "F31.9", "F32.1")},
+        2: {"CO_OCCURRING": ("F10.20", "F33.1")},
+    }
+
+
+def test_co_occurring_levels_drop_diagnoses_without_a_level_column() -> None:
+    dx = pd.DataFrame({"member_id": [1, 1], "code": ["F33.1", "F10.20"]})
+    inpatient = replace(CO_OCCURRING, params={"levels": ["IP_PSY"]})
+    assert run((inpatient,), dx=dx) == {}
+
+
 def test_co_occurring_exclusions_are_parameters() -> None:
     dx = pd.DataFrame({"member_id": [1, 1], "code": ["F33.1", "F17.210"]})
     no_nicotine = replace(CO_OCCURRING, params={"exclude": ["F17"]})
@@ -359,6 +382,38 @@ def test_members_get_every_trigger_met_with_its_evidence_in_member_order() -> No
 def test_members_with_an_active_icm_are_left_out(active: Any) -> None:
     inputs = busy_member_inputs()
     assert set(run(ALL, inputs["eps"], refs=inputs["refs"], active=active)) == {2, 3}
+
+
+@pytest.mark.parametrize("eligible", [{2, 5}, np.array([2, 5]), pd.Index([2, 5, 77])])
+def test_only_eligible_members_can_be_candidates_when_eligibility_is_given(eligible: Any) -> None:
+    inputs = busy_member_inputs()
+    out = identify_candidates(
+        ALL,
+        episodes=inputs["eps"],
+        diagnoses=no_diagnoses(),
+        referrals=inputs["refs"],
+        active=np.array([5]),
+        as_of=AS_OF,
+        eligible=eligible,
+    )
+    assert out["member_id"].tolist() == [2]
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "new"),
+    [
+        ({"READMIT_30": [10, 11]}, {"READMIT_30": (10, 11)}, False),
+        ({"READMIT_30": [10, 11]}, {"READMIT_30": (11,)}, False),
+        ({"READMIT_30": [10, 11]}, {"READMIT_30": (11, 12)}, True),
+        ({"READMIT_30": [10, 11]}, {"READMIT_30": (10, 11), "LONG_STAY": (11,)}, True),
+        ({"REFERRAL": ["3"]}, {"REFERRAL": (3,)}, False),
+        ({}, {"CO_OCCURRING": ("F10.20", "F32.1")}, True),
+    ],
+)
+def test_a_decided_member_comes_back_only_on_new_evidence(
+    previous: dict[str, Any], current: dict[str, Any], new: bool
+) -> None:
+    assert has_new_evidence(previous, current) is new
 
 
 def test_all_candidates_active_gives_an_empty_frame() -> None:
@@ -668,3 +723,23 @@ def test_manual_refusals_are_all_listed() -> None:
     assert check_manual_assignment(
         icm(1, active=False), is_icm=True, member_already_assigned=False, override_reason=None
     ) == (("inactive", INACTIVE),)
+
+
+def test_a_supervisors_choice_records_the_fit_and_the_override() -> None:
+    member = CandidateFacts(1, "R1", "es")
+    room = IcmWorker(7, frozenset({"R1"}), frozenset({"en", "es"}), caseload=10, cap=45)
+    full = replace(room, caseload=45)
+    assert manual_reasons(member, room) == ("supervisor", "same_region", "shared_language")
+    assert manual_reasons(member, full) == (
+        "supervisor",
+        "same_region",
+        "shared_language",
+        "over_cap",
+    )
+    assert manual_reasons(None, room) == ("supervisor",)
+
+
+def test_automatic_assignment_serves_the_most_triggers_then_the_longest_waiting() -> None:
+    rows = [(5, 1, date(2025, 1, 2)), (3, 2, date(2025, 1, 5)), (4, 1, date(2025, 1, 1))]
+    rows.append((2, 1, date(2025, 1, 1)))
+    assert neediest_first(rows) == [3, 2, 4, 5]

@@ -17,13 +17,14 @@ from aso.demo import DEMO_PASSWORD, demo_users_create
 from aso.referencedata import load_all
 from authorizations.seed import seed_registrations
 from authorizations.seed_review import seed_prior_auth
+from care.seed import seed_icm
 from members.seed import seed_members
 from par.seed import seed_par
 from providers.seed import seed_providers
 from relations.seed import seed_relations
 
-# Each app's seeder, in layer order. Later capabilities add theirs here. seed_par comes after any
-# seeder that creates episodes: it derives claims from them (and creates episodes only if none).
+# Each app's seeder, in layer order. Later capabilities add theirs here. seed_par and seed_icm come
+# after any seeder that creates episodes: they read them (and create some only if there are none).
 SEEDERS = (
     seed_providers,
     seed_members,
@@ -31,6 +32,7 @@ SEEDERS = (
     seed_prior_auth,
     seed_relations,
     seed_par,
+    seed_icm,
 )
 
 

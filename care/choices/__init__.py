@@ -1,0 +1,1 @@
+"""Codes of care management, one module per capability (icm: intensive care management)."""

@@ -1,0 +1,1 @@
+"""Forms of care management, one module per capability."""

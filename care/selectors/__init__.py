@@ -1,0 +1,1 @@
+"""Reads of care management, one module per capability (icm: intensive care management)."""

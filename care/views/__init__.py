@@ -1,0 +1,1 @@
+"""Pages of care management, one module per capability (icm_*: intensive care management)."""
