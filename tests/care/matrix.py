@@ -69,7 +69,9 @@ def _post(url, expect, data) -> Entry:  # type: ignore[no-untyped-def]
 
 ENTRIES = {
     "care:icm_my_caseload": Entry(
-        url=lambda w: reverse("care:icm_my_caseload"), expect={"icm": 200}
+        url=lambda w: reverse("care:icm_my_caseload"),
+        expect={"icm": 200},
+        member_data=True,
     ),
     "care:icm_caseloads": Entry(
         url=lambda w: reverse("care:icm_caseloads"), expect=SUPERVISOR_ONLY
@@ -77,10 +79,12 @@ ENTRIES = {
     "care:icm_caseload": Entry(
         url=lambda w: reverse("care:icm_caseload", args=[w.users["icm"].pk]),
         expect=ICM_AND_SUPERVISOR,
+        member_data=True,
     ),
     "care:icm_assignment": Entry(
         url=lambda w: reverse("care:icm_assignment", args=[w.assignment_a.pk]),
         expect=ICM_AND_SUPERVISOR,
+        member_data=True,
     ),
     "care:icm_contact_add": _post(
         lambda w: reverse("care:icm_contact_add", args=[w.assignment_a.pk]), WRITES, _contact
@@ -96,11 +100,14 @@ ENTRIES = {
         lambda w: {"icm": str(w.other_icm.pk), "reason": "Moved to Stamford"},
     ),
     "care:icm_candidates": Entry(
-        url=lambda w: reverse("care:icm_candidates"), expect=SUPERVISOR_ONLY
+        url=lambda w: reverse("care:icm_candidates"),
+        expect=SUPERVISOR_ONLY,
+        member_data=True,
     ),
     "care:icm_candidate": Entry(
         url=lambda w: reverse("care:icm_candidate", args=[w.candidate_a.pk]),
         expect=SUPERVISOR_ONLY,
+        member_data=True,
     ),
     "care:icm_candidate_assign": _post(
         lambda w: reverse("care:icm_candidate_assign", args=[w.candidate_a.pk]),

@@ -112,6 +112,7 @@ ENTRIES = {
         other_url=lambda w: _cases(w, w.provider_b),
         expect=SCORECARD_READERS,
         default=404,
+        member_data=True,
     ),
     "par:run_list": Entry(url=lambda w: reverse("par:run_list"), expect={"data_ops": 200}),
     "par:run_detail": Entry(
