@@ -128,8 +128,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the eager job runner and the web server share the file without "database is locked".
+    # Temporary tables (an eligibility load stages its file in them) live in memory.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -237,6 +238,9 @@ SPECTACULAR_SETTINGS = {
         "ProviderStatusEnum": "providers.choices.ProviderStatus",
         "RequestStatusEnum": "authorizations.choices.RequestStatus",
         "AuthorizationStatusEnum": "authorizations.choices.AuthorizationStatus",
+        "RequestKindEnum": "authorizations.choices.RequestKind",
+        "NoticeKindEnum": "authorizations.choices_review.NoticeKind",
+        "ProviderKindEnum": "providers.choices.ProviderKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -4,26 +4,11 @@ One include in aso/urls.py. Numbers in URLs are request and authorization number
 digits and dashes), never member data.
 """
 
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
+from authorizations import converters  # noqa: F401  (registers um_number)
 from authorizations.api import registrations as api
 from authorizations.views import registration as views
-
-
-class NumberConverter:
-    """A request or authorization number (R26-0000001-K, A26-...): upper-case, so it never captures
-    the lower-case page names other capabilities put beside it."""
-
-    regex = "[A-Z][A-Z0-9-]{5,19}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(NumberConverter, "um_number")
 
 pages = [
     path("registrations/", views.registration_list, name="list"),

@@ -3,6 +3,7 @@
 
 from django.urls import include, path
 
+from authorizations import converters  # noqa: F401  (registers um_number)
 from authorizations.api import review as api
 from authorizations.views.review import detail, followup, intake, metrics, queue
 
@@ -11,19 +12,21 @@ pages = [
     path("intake/phone/", intake.intake_phone, name="intake_phone"),
     path("requests/", intake.request_list, name="request_list"),
     path("requests/new/", intake.request_new, name="request_new"),
-    path("requests/<str:number>/", detail.request_detail, name="request_detail"),
-    path("requests/<str:number>/review/", detail.request_review, name="request_review"),
-    path("requests/<str:number>/claim/", detail.request_claim_view, name="request_claim"),
-    path("requests/<str:number>/assign/", detail.request_assign_view, name="request_assign"),
-    path("requests/<str:number>/extend/", detail.request_extend_view, name="request_extend"),
-    path("requests/<str:number>/information/", detail.request_info_view, name="request_info"),
+    path("requests/<um_number:number>/", detail.request_detail, name="request_detail"),
+    path("requests/<um_number:number>/review/", detail.request_review, name="request_review"),
+    path("requests/<um_number:number>/claim/", detail.request_claim_view, name="request_claim"),
+    path("requests/<um_number:number>/assign/", detail.request_assign_view, name="request_assign"),
+    path("requests/<um_number:number>/extend/", detail.request_extend_view, name="request_extend"),
+    path("requests/<um_number:number>/information/", detail.request_info_view, name="request_info"),
     path(
-        "requests/<str:number>/continued-stay/",
+        "requests/<um_number:number>/continued-stay/",
         intake.request_concurrent,
         name="request_concurrent",
     ),
-    path("requests/<str:number>/appeal/", followup.appeal_new, name="appeal_new"),
-    path("requests/<str:number>/peer-to-peer/", followup.p2p_request_view, name="p2p_request"),
+    path("requests/<um_number:number>/appeal/", followup.appeal_new, name="appeal_new"),
+    path(
+        "requests/<um_number:number>/peer-to-peer/", followup.p2p_request_view, name="p2p_request"
+    ),
     path("peer-to-peer/<int:pk>/schedule/", followup.p2p_schedule_view, name="p2p_schedule"),
     path("peer-to-peer/<int:pk>/record/", followup.p2p_record_view, name="p2p_record"),
     path("episodes/<int:pk>/discharge/", followup.episode_discharge_view, name="episode_discharge"),
@@ -40,9 +43,15 @@ pages = [
 
 api_patterns = [
     path("requests/", api.RequestListCreate.as_view(), name="request-list"),
-    path("requests/<str:number>/", api.RequestDetail.as_view(), name="request-detail"),
-    path("requests/<str:number>/decision/", api.RequestDecision.as_view(), name="request-decision"),
-    path("requests/<str:number>/notices/", api.RequestNotices.as_view(), name="request-notices"),
+    path("requests/<um_number:number>/", api.RequestDetail.as_view(), name="request-detail"),
+    path(
+        "requests/<um_number:number>/decision/",
+        api.RequestDecision.as_view(),
+        name="request-decision",
+    ),
+    path(
+        "requests/<um_number:number>/notices/", api.RequestNotices.as_view(), name="request-notices"
+    ),
 ]
 
 urlpatterns = [

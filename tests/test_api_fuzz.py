@@ -77,4 +77,8 @@ def test_every_operation_answers_generated_requests_within_its_schema(ref, wsgi_
     examples = FUZZ_EXAMPLES or max(5, FUZZ_BUDGET // (2 * len(operations)))
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            _fuzz(operation, mode, headers, examples)
+            try:
+                _fuzz(operation, mode, headers, examples)
+            except Exception as error:
+                error.add_note(f"while fuzzing {operation.label} with {mode.value} data")
+                raise

@@ -7,11 +7,13 @@ the rows themselves (a load id) or write history rows explicitly. Use for seedin
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any, cast
 
 from django.db import connection, models
+from django.utils import timezone
 
 BATCH = 5000
 
@@ -35,8 +37,14 @@ def bulk_insert(
     """Insert rows (tuples in `fields` order) into the model's table; returns how many were written.
 
     `fields` are model field names; foreign keys are given as ids under their field name (`member` ->
-    member id). JSON fields must be given as JSON text.
+    member id). JSON fields must be given as JSON text. A non-null field left out gets its model
+    default (`auto_now` fields: now), so a field another capability adds later does not break a
+    bulk writer that does not know it.
     """
+    filled, defaults = _defaults(model, fields)
+    fields = [*fields, *filled]
+    if filled:
+        rows = ((*row, *defaults) for row in rows)
     columns = [cast(str, cast(models.Field, model._meta.get_field(name)).column) for name in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -58,6 +66,28 @@ def bulk_insert(
             cursor.executemany(sql, [[_db_value(v) for v in row] for row in batch])
             written += len(batch)
     return written
+
+
+def _defaults(model: type[models.Model], fields: Sequence[str]) -> tuple[list[str], list[Any]]:
+    """The non-null fields missing from `fields` that have a default (text fields: ""), and those
+    defaults."""
+    given = set(fields)
+    names: list[str] = []
+    values: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.name in given or field.attname in given or field.primary_key or field.null:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value: Any = timezone.now()
+        elif field.has_default() or field.empty_strings_allowed:
+            value = field.get_default()  # text without a default: "" as the ORM writes it
+        else:
+            continue
+        if isinstance(field, models.JSONField):
+            value = json.dumps(value)
+        names.append(field.name)
+        values.append(value)
+    return names, values
 
 
 def _db_value(value: Any) -> Any:

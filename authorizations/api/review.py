@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -131,28 +132,43 @@ def _raise(error: Exception) -> None:
     raise error
 
 
-class RequestListCreate(APIView):
-    """GET: prior-authorization requests you may see. POST: request prior authorization."""
+class CanSeePriorAuth(BasePermission):
+    message = "Your account cannot see prior-authorization requests."
 
-    @extend_schema(responses=RequestOut(many=True))
-    def get(self, request: ApiRequest) -> Response:
-        rows = (
-            requests_visible_to(user=request.user)
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user.has_perm("authorizations.submit_prior_auth")
+            or user.has_perm("authorizations.view_all_requests")
+        )
+
+
+class RequestListCreate(generics.ListAPIView):
+    """GET: prior-authorization requests you may see, newest first. POST: request prior authorization."""
+
+    permission_classes = [IsAuthenticated, CanSeePriorAuth]
+    serializer_class = RequestOut
+
+    def get_queryset(self) -> QuerySet[Request]:
+        return (
+            requests_visible_to(user=self.request.user)
             .filter(review_path=ReviewPath.PRIOR_AUTH)
             .select_related("decision_reason", "decision_criterion")
             .order_by("-received_at", "-pk")
         )
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
-        access_log_record(
-            user=request.user,
-            action=AccessAction.API,
-            subject_model=Member,
-            subject_ids=[r.member_id for r in page],
-            request=request._request,
-            purpose="prior-auth API list",
-        )
-        return paginator.get_paginated_response(RequestOut(page, many=True).data)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        if page:
+            access_log_record(
+                user=self.request.user,
+                action=AccessAction.API,
+                subject_model=Member,
+                subject_ids=sorted({r.member_id for r in page}),
+                request=self.request._request,
+                purpose="prior-auth API list",
+            )
+        return page
 
     @extend_schema(request=RequestIn, responses={201: RequestOut})
     def post(self, request: ApiRequest) -> Response:

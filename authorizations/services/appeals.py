@@ -39,7 +39,7 @@ from authorizations.selectors import access_request
 from authorizations.selectors_review import clock_row_id, clocks_all
 from authorizations.services.episodes import episode_attach
 from authorizations.services.events import event_record
-from authorizations.services.issuance import authorization_issue
+from authorizations.services.issuance import authorization_create
 from authorizations.services.notices import notices_send
 
 APPEAL_CONFLICT = (
@@ -228,12 +228,15 @@ def _authorize(
         existing.full_clean()
         existing.save()
         return existing
-    authorization = authorization_issue(
+    # The request keeps its denial on record; the overturn (decided above) is what authorizes.
+    authorization = authorization_create(
         request=request,
+        acting_user=acting_user,
         start=request.requested_start,
         end=end,
         units=units,
-        acting_user=acting_user,
+        unit_type=request.rule.unit_type if request.rule else request.level_of_care.unit_type,
+        today=timezone.localdate(),
     )
     episode_attach(authorization=authorization)
     return authorization

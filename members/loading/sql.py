@@ -103,8 +103,8 @@ class Sql:
             self.run("SET LOCAL work_mem = '256MB'")
             self.run("SET LOCAL maintenance_work_mem = '512MB'")
             self.run("SET LOCAL temp_buffers = '1GB'")
-        else:  # temporary tables in memory: the staged file and its working sets (~0.5 GB at 1M)
-            self.run("PRAGMA temp_store = MEMORY")
+        else:  # a larger page cache; temporary tables are in memory on every SQLite connection
+            # (settings: temp_store cannot be changed inside the load's transaction)
             self.run("PRAGMA cache_size = -262144")
 
     def lock_loads(self) -> None:

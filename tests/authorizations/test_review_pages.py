@@ -24,7 +24,7 @@ def _open_requests(rw, count, *, start=0):  # type: ignore[no-untyped-def]
     now = timezone.now()
     for i in range(start, start + count):
         Request.objects.create(
-            number=f"RQ-{i}",
+            number=f"RQ-{i:06d}",
             member=rw.adult,
             site=rw.hospital,
             level_of_care=rw.level("IP_PSY"),
@@ -46,7 +46,7 @@ def test_the_queue_orders_by_time_left_and_colors_by_risk(client, rw):
     response = client.get(reverse("review:queue"))
     body = response.content.decode()
     numbers = [item["request"].number for item in response.context["items"]]
-    assert numbers == [f"RQ-{i}" for i in range(8, -1, -1)]  # least time left first
+    assert numbers == [f"RQ-{i:06d}" for i in range(8, -1, -1)]  # least time left first
     assert response.context["items"][0]["risk"].level == "overdue"
     assert "risk-overdue" in body and "risk-low" in body and "risk-high" in body
     assert response.context["counts"] == {"total": 9, "overdue": 1, "due_24h": 3}
