@@ -148,7 +148,7 @@ def appeal_decide(
     if not acting_user.has_perm("authorizations.decide_appeal"):
         raise PermissionDenied(REVIEWER_NOT_ADVISOR)
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("request__rule", "request__member", "request__site__provider")
         .get(pk=appeal.pk)
     )

@@ -122,7 +122,9 @@ def authorization_create(
 
 def _end_continued(pk: int, *, start: dt.date, by: Request, acting_user: Any) -> None:
     """End the continued authorization the day before `start` when it still runs then."""
-    current = Authorization.objects.select_for_update().select_related("request").get(pk=pk)
+    current = (
+        Authorization.objects.select_for_update(of=("self",)).select_related("request").get(pk=pk)
+    )
     if current.end < start or current.status != AuthorizationStatus.ACTIVE:
         return
     current.end = max(start - dt.timedelta(days=1), current.start)

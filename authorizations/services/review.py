@@ -47,7 +47,7 @@ class RequestConflict(Exception):
 def request_lock(*, request_id: int, expected_version: int) -> Request:
     """The request, locked for this transaction, if it is still at the version the person saw."""
     request = (
-        Request.objects.select_for_update()
+        Request.objects.select_for_update(of=("self",))
         .select_related("member", "level_of_care", "site__provider", "rule", "extends")
         .get(pk=request_id)
     )
