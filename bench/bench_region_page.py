@@ -13,8 +13,9 @@ import os
 import statistics
 import sys
 import time
+from typing import Any
 
-from common import Measurement, Result, database_vendor, django_setup
+from common import Measurement, Result, database_vendor, django_setup, signed_in_client
 
 START, END = "2025-11-01", "2026-10-31"  # the seeded year for --today 2026-11-01
 REPEATS = 30
@@ -27,7 +28,6 @@ def main() -> None:
     from django.contrib.auth.models import Group
     from django.db import connection
     from django.db.models import Count
-    from django.test import Client
     from django.urls import reverse
 
     from aso.core.services import roles_sync
@@ -48,8 +48,7 @@ def main() -> None:
     user, _ = get_user_model().objects.get_or_create(username="bench_rnm")
     user.groups.set([Group.objects.get(name="network_manager")])
     Region.objects.filter(pk=region.pk).update(network_manager=user)
-    client = Client()
-    client.force_login(user)
+    client: Any = signed_in_client(user)
     url = reverse("par:region", args=[region.pk]) + f"?run={run.pk}&sort=FUH_7&dir=desc"
     assert client.get(url).status_code == 200  # warm up
     queries: list[str] = []

@@ -13,8 +13,9 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
-from common import Measurement, Result, database_vendor, django_setup
+from common import Measurement, Result, database_vendor, django_setup, signed_in_client
 
 RUNS = 25
 
@@ -66,15 +67,13 @@ def _baseline() -> Measurement:
 def main() -> None:
     load_before = os.getloadavg()[0]
     django_setup()
-    from django.test import Client
 
     from authorizations.models import Request
 
     open_count = Request.objects.filter(
         review_path="prior_auth", status__in=("submitted", "pended", "in_review")
     ).count()
-    client = Client()
-    client.force_login(_user())
+    client: Any = signed_in_client(_user())
     first, first_counts = _time_page(client, "/review/queue/")
     deep, deep_counts = _time_page(client, "/review/queue/?page=100")
     filtered, _ = _time_page(client, "/review/queue/?urgency=expedited&assignee=none")
