@@ -1,0 +1,148 @@
+"""The workbook catalog, as data: each workbook is a list of sheets, each sheet a builder and the meaning
+of its columns. Which agencies may have a workbook, and whether it is public (small cells suppressed by
+default), is stated here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oversight import sheets
+from oversight.sheets import Builder
+
+ALL_AGENCIES = ("DSS", "DCF", "DMHAS")
+UNKNOWN_WORKBOOK = "Unknown workbook {code!r}."
+NOT_ENTITLED = "The {agency} is not entitled to the workbook {code!r}."
+
+AGE_NOTE = (
+    "Age groups use the age on the period's last day: child 3-12, adolescent 13-17, adult 18+."
+)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str  # the Excel sheet name (31 characters at most)
+    builder: Builder
+    description: str
+    columns: tuple[tuple[str, str], ...] = ()  # (column, what it means)
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    code: str
+    title: str
+    sheets: tuple[SheetSpec, ...]
+    agencies: tuple[str, ...] = ALL_AGENCIES
+    public: bool = False  # public workbooks have small cells suppressed unless the user opts out
+    member_level: bool = (
+        False  # carries member-level rows: Part 2 rules and an access-log item each
+    )
+
+
+COUNT_COLUMNS = (
+    ("Total", "The sum of the row; the Total row sums each column."),
+    ("<11", "A count from 1 to 10, or a cell hidden so that such a count cannot be worked out."),
+)
+
+CATALOG: dict[str, WorkbookSpec] = {
+    spec.code: spec
+    for spec in (
+        WorkbookSpec(
+            "eligibility",
+            "Eligibility",
+            (
+                SheetSpec(
+                    "Eligibility",
+                    sheets.eligibility,
+                    "Members covered on the period's last day. " + AGE_NOTE,
+                    (
+                        ("Program", "The coverage program (a member in two counts in each)."),
+                        ("Region", "The member's region."),
+                        *COUNT_COLUMNS,
+                    ),
+                ),
+            ),
+            public=True,
+        ),
+        WorkbookSpec(
+            "utilization",
+            "Registrations, requests and decisions",
+            (
+                SheetSpec(
+                    "Requests",
+                    sheets.requests,
+                    "Registrations and prior-authorization requests received in the period. "
+                    + AGE_NOTE,
+                    (
+                        ("Path", "Registration (no clinical review) or prior authorization."),
+                        ("Month", "Month received (Eastern time)."),
+                        ("DCF", "Whether the member is DCF-involved."),
+                        *COUNT_COLUMNS,
+                    ),
+                ),
+                SheetSpec(
+                    "Turnaround",
+                    sheets.turnaround,
+                    "Prior-authorization requests decided in the period, by urgency.",
+                    (
+                        ("On time", "Decided by the due time of the request's clock."),
+                        ("Late", "Decided after the due time."),
+                        ("% on time", "On time over all decided; blank when a count is hidden."),
+                    ),
+                ),
+                SheetSpec(
+                    "Decisions",
+                    sheets.decisions,
+                    "Requests decided in the period, by level of care and decision.",
+                    (("Refused", "Registrations that failed the registration rules."),),
+                ),
+                SheetSpec(
+                    "Denial reasons",
+                    sheets.denial_reasons,
+                    "Denials and partial approvals decided in the period, by reason.",
+                ),
+                SheetSpec(
+                    "Appeals",
+                    sheets.appeals,
+                    "Appeals filed in the period by level of care and outcome.",
+                    (("Overturned", "Decided for the member: the denial reversed."),),
+                ),
+            ),
+            public=True,
+        ),
+        WorkbookSpec(
+            "authorization_detail",
+            "Authorizations, member level",
+            (
+                SheetSpec(
+                    "Authorizations",
+                    sheets.authorization_detail,
+                    "Every authorization overlapping the period, one row each. Substance-use "
+                    "(42 CFR Part 2) authorizations appear only when the member's consent on file "
+                    "covers this agency on the export date; otherwise they are left out here "
+                    "and counted in the aggregate workbooks only.",
+                    (
+                        ("Medicaid id", "The member's state client id."),
+                        ("Substance use (Part 2)", "A substance-use level of care."),
+                        ("Units", "Units approved."),
+                        ("Decision", "The decision on the request."),
+                    ),
+                ),
+            ),
+            member_level=True,
+        ),
+    )
+}
+
+
+def workbook_for(*, code: str, agency: str) -> WorkbookSpec:
+    """The workbook, refused when unknown or when the agency is not entitled to it."""
+    spec = CATALOG.get(code)
+    if spec is None:
+        raise ValueError(UNKNOWN_WORKBOOK.format(code=code))
+    if agency not in spec.agencies:
+        raise ValueError(NOT_ENTITLED.format(agency=agency, code=code))
+    return spec
+
+
+def workbooks_for(agency: str) -> list[WorkbookSpec]:
+    return [spec for spec in CATALOG.values() if agency in spec.agencies]

@@ -1,0 +1,147 @@
+"""Each sheet against numbers counted by hand from the scene (tests/oversight/conftest.py), and the
+agency scope of each agency."""
+
+from __future__ import annotations
+
+import pytest
+
+from authorizations.models import DecisionReason
+from oversight import sheets
+from oversight.rules import ADOLESCENT, ADULT, AGE_GROUPS, CHILD, UNDER_3
+
+pytestmark = pytest.mark.django_db
+
+
+def _ages(**counts: int) -> list[int]:
+    names = {"under3": UNDER_3, "child": CHILD, "teen": ADOLESCENT, "adult": ADULT}
+    by_group = {names[k]: v for k, v in counts.items()}
+    return [by_group.get(g, 0) for g in AGE_GROUPS]
+
+
+def test_eligibility_for_dss(scene):
+    h, s = scene.regions["H"], scene.regions["S"]
+    table = sheets.eligibility(scene.ctx("DSS"))
+    assert table.column_headers == AGE_GROUPS
+    assert dict(table.rows) == {
+        ("HUSKY_A", h): _ages(under3=1, child=1),
+        ("HUSKY_B", h): _ages(teen=1),
+        ("HUSKY_D", s): _ages(adult=1),  # the span ending on Jun 30 counts
+        ("DMHAS_SFA", s): _ages(adult=1),  # the DCF-involved adult's HUSKY D ended Jun 29
+    }
+
+
+def test_eligibility_scope_of_dcf_children_and_dcf_involved(scene):
+    h, s = scene.regions["H"], scene.regions["S"]
+    table = sheets.eligibility(scene.ctx("DCF"))
+    assert dict(table.rows) == {
+        ("HUSKY_A", h): _ages(under3=1, child=1),
+        ("HUSKY_B", h): _ages(teen=1),  # 17 on Jun 30: still a child for DCF
+        ("DMHAS_SFA", s): _ages(adult=1),  # DCF-involved adult
+    }
+
+
+def test_eligibility_scope_of_dmhas_adults(scene):
+    s = scene.regions["S"]
+    table = sheets.eligibility(scene.ctx("DMHAS"))
+    assert dict(table.rows) == {("HUSKY_D", s): _ages(adult=1), ("DMHAS_SFA", s): _ages(adult=1)}
+
+
+def test_requests_by_path_level_month_dcf_and_age(scene):
+    table = sheets.requests(scene.ctx("DSS"))
+    assert table.row_headers == ("Path", "Level of care", "Month", "DCF")
+    assert table.rows == [
+        # received 23:30 Eastern on Jun 30 is June although it is July in UTC
+        (("Prior authorization", "IP_DETOX", "2026-06", "non-DCF"), _ages(adult=1)),
+        (("Prior authorization", "IP_PSY", "2026-05", "non-DCF"), _ages(teen=1, adult=1)),
+        (("Registration", "OP", "2026-04", "non-DCF"), _ages(child=1)),
+        (("Registration", "OP", "2026-06", "non-DCF"), _ages(child=1)),
+    ]  # request 5 was received in March: not counted
+
+
+def test_requests_scope_per_agency(scene):
+    dcf = sheets.requests(scene.ctx("DCF"))
+    assert [key for key, _ in dcf.rows] == [
+        ("Prior authorization", "IP_PSY", "2026-05", "non-DCF"),
+        ("Registration", "OP", "2026-04", "non-DCF"),
+        ("Registration", "OP", "2026-06", "non-DCF"),
+    ]
+    assert dcf.rows[0][1] == _ages(teen=1)
+    dmhas = sheets.requests(scene.ctx("DMHAS"))
+    assert dmhas.rows == [
+        (("Prior authorization", "IP_DETOX", "2026-06", "non-DCF"), _ages(adult=1)),
+        (("Prior authorization", "IP_PSY", "2026-05", "non-DCF"), _ages(adult=1)),
+    ]
+
+
+def test_turnaround_by_urgency(scene):
+    table = sheets.turnaround(scene.ctx("DSS"))
+    assert table.rate == ("% on time", 0)
+    assert table.rows == [
+        (("Standard",), [1, 1]),  # request 5 on time, request 3 late
+        (("Expedited",), [1, 0]),  # request 2; request 4 was decided in July
+        (("Urgent concurrent",), [0, 0]),
+    ]
+
+
+def test_decisions_by_level_of_care(scene):
+    table = sheets.decisions(scene.ctx("DSS"))
+    assert table.column_headers == ("Approved", "Partially approved", "Denied", "Refused")
+    assert table.rows == [
+        (("IP_PSY",), [1, 0, 1, 0]),
+        (("OP",), [1, 0, 0, 1]),
+        (("RES_DETOX",), [0, 1, 0, 0]),
+    ]
+    assert sheets.decisions(scene.ctx("DMHAS")).rows == [
+        (("IP_PSY",), [0, 0, 1, 0]),
+        (("RES_DETOX",), [0, 1, 0, 0]),
+    ]
+
+
+def test_denial_reasons(scene):
+    labels = dict(DecisionReason.objects.values_list("code", "label"))
+    table = sheets.denial_reasons(scene.ctx("DSS"))
+    assert table.rows == [
+        (("MN_ADMISSION_CRITERIA", labels["MN_ADMISSION_CRITERIA"]), [1, 0]),
+        (("MN_LESS_RESTRICTIVE", labels["MN_LESS_RESTRICTIVE"]), [0, 1]),
+    ]
+
+
+def test_appeals_and_overturns(scene):
+    table = sheets.appeals(scene.ctx("DSS"))
+    assert table.column_headers[3] == "Overturned"
+    assert table.rows == [(("IP_PSY",), [0, 0, 0, 1, 0]), (("RES_DETOX",), [1, 0, 0, 0, 0])]
+    assert sheets.appeals(scene.ctx("DCF")).rows == [(("RES_DETOX",), [1, 0, 0, 0, 0])]
+
+
+def test_detail_rows_without_consent_leave_out_substance_use(scene):
+    listing = sheets.authorization_detail(scene.ctx("DSS"))
+    rows = list(listing.rows)
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        ("300000001", "OA-op", "OP", "no"),
+        ("300000002", "OA-ip", "IP_PSY", "no"),
+    ]
+    assert rows[0][8:12] == (
+        scene.auths["op"].start,
+        scene.auths["op"].end,
+        26,
+        "visit",
+    )
+    assert rows[0][12] == "Approved"
+    assert listing.member_ids == {scene.members["child"].pk, scene.members["teen"].pk}
+    assert sheets.withheld_count(scene.ctx("DSS")) == 2
+
+
+def test_detail_scope_per_agency(scene):
+    dcf = [r[0] for r in sheets.authorization_detail(scene.ctx("DCF")).rows]
+    dmhas = [r[0] for r in sheets.authorization_detail(scene.ctx("DMHAS")).rows]
+    assert dcf == ["300000001", "300000002"]
+    assert dmhas == []  # both adult authorizations are substance use, without consent
+    assert sheets.withheld_count(scene.ctx("DMHAS")) == 2
+    assert sheets.withheld_count(scene.ctx("DCF")) == 1  # the DCF-involved adult's
+
+
+def test_builders_aggregate_in_the_database(scene, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        sheets.eligibility(scene.ctx("DSS"))
+    with django_assert_max_num_queries(1):
+        sheets.requests(scene.ctx("DSS"))
