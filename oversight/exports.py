@@ -3,6 +3,7 @@ a zip of CSV files. Both begin with the definitions; neither holds view or domai
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -145,12 +146,18 @@ def write_xlsx(
         sheet.append(row)
     _finish_sheet(sheet, len(definitions[0]), len(definitions))
     counts: dict[str, int] = {}
-    for name, data in sheets:
-        if isinstance(data, Listing):
-            counts[name] = _write_listing(book, name, data)
-        else:
-            _write_crosstab(book, name, data, suppressed=suppressed)
-            counts[name] = len(data.rows)
+    try:
+        for name, data in sheets:
+            if isinstance(data, Listing):
+                counts[name] = _write_listing(book, name, data)
+            else:
+                _write_crosstab(book, name, data, suppressed=suppressed)
+                counts[name] = len(data.rows)
+    except BaseException:
+        for open_sheet in book.worksheets:  # release the sheets' scratch files
+            with contextlib.suppress(Exception):
+                open_sheet.close()
+        raise
     book.save(path)
     return counts
 

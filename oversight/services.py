@@ -129,10 +129,11 @@ def oversight_export_run(
     """
     if fmt not in ExportFormat.values:
         raise ValueError(BAD_FORMAT.format(fmt=fmt))
+    scope = agency_scope(agency)
     spec = workbook_for(code=workbook, agency=agency)
     ctx = ExportContext(
         agency=agency,
-        scope=agency_scope(agency),
+        scope=scope,
         period=period,
         at=at or timezone.now(),
         suppress=spec.public if suppress is None else suppress,
