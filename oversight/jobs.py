@@ -68,7 +68,8 @@ def oversight_files_purge(*, now: Any = None) -> int:
     removed = 0
     jobs = Job.objects.filter(kind=OVERSIGHT_EXPORT, finished_at__lt=cutoff).exclude(result_file="")
     for job in jobs:
-        default_storage.delete(job.result_file.name)
+        if job.result_file.name:
+            default_storage.delete(job.result_file.name)
         Job.objects.filter(pk=job.pk).update(result_file="")
         removed += 1
     folder = Path(settings.MEDIA_ROOT) / "oversight"

@@ -5,7 +5,7 @@ detail sheet is an iterator over value tuples in chunks. Every builder filters t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ class CrossTab:
 
     row_headers: tuple[str, ...]
     column_headers: tuple[str, ...]
-    rows: list[tuple[tuple[str, ...], list[int]]]
+    rows: Sequence[tuple[tuple[str, ...], list[int]]]
     total_label: str = "Total"
     rate: tuple[str, int] | None = None
 
@@ -60,9 +60,9 @@ Builder = Callable[[ExportContext], Sheet]
 
 
 def _pivot(
-    results: Sequence[dict[str, Any]],
+    results: Iterable[Mapping[str, Any]],
     *,
-    keys: Callable[[dict[str, Any]], tuple[str, ...]],
+    keys: Callable[[Mapping[str, Any]], tuple[str, ...]],
     column: str,
     columns: Sequence[str],
 ) -> list[tuple[tuple[str, ...], list[int]]]:
@@ -215,14 +215,16 @@ def appeals(ctx: ExportContext) -> Sheet:
     """Appeals filed in the period by level of care and where they stand: open, withdrawn, or decided
     with their outcome (overturned and partially overturned are the overturns)."""
     start, end = ctx.window
-    results = list(
-        Appeal.objects.filter(filed_at__gte=start, filed_at__lt=end)
+    results = [
+        {
+            **row,
+            "column": row["outcome"] if row["status"] == AppealStatus.DECIDED else row["status"],
+        }
+        for row in Appeal.objects.filter(filed_at__gte=start, filed_at__lt=end)
         .filter(in_scope(scope=ctx.scope, on=ctx.period.end, member="request__member__"))
         .values("request__level_of_care__code", "status", "outcome")
         .annotate(n=Count("id"))
-    )
-    for row in results:
-        row["column"] = row["outcome"] if row["status"] == AppealStatus.DECIDED else row["status"]
+    ]
     rows = _pivot(
         results,
         keys=lambda r: (r["request__level_of_care__code"],),
