@@ -110,6 +110,40 @@ CATALOG: dict[str, WorkbookSpec] = {
             public=True,
         ),
         WorkbookSpec(
+            "inpatient",
+            "Inpatient and residential discharges",
+            (
+                SheetSpec(
+                    "Discharges",
+                    sheets.discharges,
+                    "Discharges in the period from 24-hour levels of care (inpatient, "
+                    "residential). " + AGE_NOTE,
+                    (("Hospital", "The provider of the stay."), *COUNT_COLUMNS),
+                ),
+                SheetSpec(
+                    "Length of stay",
+                    sheets.length_of_stay,
+                    "The same discharges by hospital and level of care.",
+                    (
+                        ("Days", "Days from admission to discharge, summed."),
+                        ("Average length of stay", "Days over discharges (ALOS)."),
+                        ("Delayed", "Discharges with discharge-delay days."),
+                        ("Delay days", "Days the member stayed only because of a delay."),
+                        (
+                            "<11",
+                            "With suppression, a group of 1 to 10 discharges shows no figures.",
+                        ),
+                    ),
+                ),
+                SheetSpec(
+                    "Delays by reason",
+                    sheets.delays,
+                    "Delayed discharges in the period and their delay days, by reason.",
+                ),
+            ),
+            public=True,
+        ),
+        WorkbookSpec(
             "authorization_detail",
             "Authorizations, member level",
             (

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from oversight.rules import SuppressedTable, suppress
-from oversight.sheets import CrossTab, Listing, Sheet
+from oversight.rules import SUPPRESS_MAX, SUPPRESS_MIN, SUPPRESSED, SuppressedTable, suppress
+from oversight.sheets import CrossTab, Listing, Measures, Sheet
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
@@ -55,6 +55,43 @@ def crosstab_rows(table: CrossTab, *, suppressed: bool) -> Iterator[list[Any]]:
             ok = isinstance(numerator, int) and isinstance(total, int) and total > 0
             row.append(numerator / total if ok else None)  # type: ignore[operator]
         yield row
+
+
+def measures_header(table: Measures) -> list[str]:
+    return [*table.row_headers, *table.value_headers]
+
+
+def measures_rows(table: Measures, *, suppressed: bool) -> Iterator[list[Any]]:
+    """Each group's figures; with suppression, a small count hides the row's other figures."""
+    for label, values in table.rows:
+        count = values[table.count]
+        if suppressed and isinstance(count, int) and SUPPRESS_MIN <= count <= SUPPRESS_MAX:
+            shown: list[Any] = [None] * len(values)
+            shown[table.count] = SUPPRESSED
+            yield [*label, *shown]
+        else:
+            yield [*label, *values]
+
+
+def _write_measures(book: Workbook, name: str, table: Measures, *, suppressed: bool) -> None:
+    header = measures_header(table)
+    widths = [_width(h) for h in header]
+    for i in range(len(table.row_headers)):
+        longest = max((len(str(label[i])) for label, _ in table.rows), default=0)
+        widths[i] = max(widths[i], _width("x" * longest))
+    sheet = _start_sheet(book, name, header, widths)
+    first = len(table.row_headers)
+    rows = 1
+    for values in measures_rows(table, suppressed=suppressed):
+        cells = []
+        for i, value in enumerate(values):
+            cell = WriteOnlyCell(sheet, value=value)
+            if i >= first and isinstance(value, int | float):
+                cell.number_format = table.formats.get(i - first, COUNT_FORMAT)
+            cells.append(cell)
+        sheet.append(cells)
+        rows += 1
+    _finish_sheet(sheet, len(header), rows)
 
 
 def _width(text: str) -> float:
@@ -150,6 +187,9 @@ def write_xlsx(
         for name, data in sheets:
             if isinstance(data, Listing):
                 counts[name] = _write_listing(book, name, data)
+            elif isinstance(data, Measures):
+                _write_measures(book, name, data, suppressed=suppressed)
+                counts[name] = len(data.rows)
             else:
                 _write_crosstab(book, name, data, suppressed=suppressed)
                 counts[name] = len(data.rows)
@@ -180,6 +220,12 @@ def write_csv_zip(
                     archive, file_name, _with_header(data.headers, data.rows)
                 )
                 counts[name] -= 1  # the header
+            elif isinstance(data, Measures):
+                rows = _with_header(
+                    measures_header(data), measures_rows(data, suppressed=suppressed)
+                )
+                _csv_member(archive, file_name, rows)
+                counts[name] = len(data.rows)
             else:
                 rows = _with_header(
                     crosstab_header(data), crosstab_rows(data, suppressed=suppressed)

@@ -9,14 +9,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from authorizations.choices import RequestStatus, ReviewPath, Urgency
 from authorizations.choices_review import AppealOutcome, AppealStatus
-from authorizations.models import Authorization, Request
-from authorizations.models_review import Appeal
+from authorizations.models import Authorization, Episode, Request
+from authorizations.models_review import Appeal, DischargeCode
 from members.models import EligibilitySpan
 from oversight.rules import AGE_GROUPS
 from oversight.selectors import (
@@ -55,7 +55,20 @@ class Listing:
     disclosed_sud_members: set[int] = field(default_factory=set)
 
 
-Sheet = CrossTab | Listing
+@dataclass(frozen=True)
+class Measures:
+    """One row per group with a count (column `count`) and figures derived from it (averages, sums of
+    days). No totals row: when suppression is on, a row whose count is 1 to 10 shows "<11" and leaves
+    its other figures blank, since an average of few cases identifies them."""
+
+    row_headers: tuple[str, ...]
+    value_headers: tuple[str, ...]
+    rows: Sequence[tuple[tuple[str, ...], list[int | float | None]]]
+    count: int = 0
+    formats: dict[int, str] = field(default_factory=dict)  # value index -> Excel number format
+
+
+Sheet = CrossTab | Listing | Measures
 Builder = Callable[[ExportContext], Sheet]
 
 
@@ -232,6 +245,90 @@ def appeals(ctx: ExportContext) -> Sheet:
         columns=APPEAL_COLUMNS,
     )
     return CrossTab(("Level of care",), APPEAL_LABELS, rows)
+
+
+def _discharged(ctx: ExportContext) -> Any:
+    """Stays at 24-hour levels of care discharged in the period, in the agency's population."""
+    return Episode.objects.filter(
+        level_of_care__twenty_four_hour=True,
+        discharged__gte=ctx.period.start,
+        discharged__lte=ctx.period.end,
+    ).filter(in_scope(scope=ctx.scope, on=ctx.period.end, member="member__"))
+
+
+def discharges(ctx: ExportContext) -> Sheet:
+    """Discharges from 24-hour care in the period by hospital, level of care, DCF involvement and age
+    group."""
+    results = (
+        _discharged(ctx)
+        .annotate(age_group=age_group_expression(on=ctx.period.end, member="member__"))
+        .values("site__provider__name", "level_of_care__code", "member__dcf_involved", "age_group")
+        .annotate(n=Count("id"))
+    )
+    rows = _pivot(
+        list(results),
+        keys=lambda r: (
+            r["site__provider__name"],
+            r["level_of_care__code"],
+            "DCF" if r["member__dcf_involved"] else "non-DCF",
+        ),
+        column="age_group",
+        columns=AGE_GROUPS,
+    )
+    return CrossTab(("Hospital", "Level of care", "DCF"), AGE_GROUPS, rows)
+
+
+STAY_HEADERS = ("Discharges", "Days", "Average length of stay", "Delayed", "Delay days")
+
+
+def length_of_stay(ctx: ExportContext) -> Sheet:
+    """Length of stay of the discharges in the period by hospital and level of care: days from
+    admission to discharge, their average, discharges with delay days and the delay days."""
+    stay = ExpressionWrapper(F("discharged") - F("admitted"), output_field=DurationField())
+    grouped = (
+        _discharged(ctx)
+        .values("site__provider__name", "level_of_care__code")
+        .annotate(
+            n=Count("id"),
+            days=Sum(stay),
+            delayed=Count("id", filter=Q(delay_days__gt=0)),
+            delay_days=Sum("delay_days"),
+        )
+        .order_by("site__provider__name", "level_of_care__code")
+    )
+    rows: list[tuple[tuple[str, ...], list[int | float | None]]] = []
+    for r in grouped:
+        total = r["days"].days if r["days"] is not None else 0
+        rows.append(
+            (
+                (r["site__provider__name"], r["level_of_care__code"]),
+                [r["n"], total, total / r["n"], r["delayed"], r["delay_days"] or 0],
+            )
+        )
+    return Measures(("Hospital", "Level of care"), STAY_HEADERS, rows, formats={2: "0.0"})
+
+
+DELAY_HEADERS = ("Delayed discharges", "Delay days", "Average delay days")
+
+
+def delays(ctx: ExportContext) -> Sheet:
+    """Discharges in the period with discharge-delay days, by the delay reason."""
+    labels = dict(DischargeCode.objects.values_list("code", "label"))
+    results = (
+        _discharged(ctx)
+        .filter(delay_days__gt=0)
+        .values("delay_reason")
+        .annotate(n=Count("id"), days=Sum("delay_days"))
+        .order_by("delay_reason")
+    )
+    rows: list[tuple[tuple[str, ...], list[int | float | None]]] = [
+        (
+            (r["delay_reason"] or UNKNOWN, labels.get(r["delay_reason"], "No reason recorded")),
+            [r["n"], r["days"], r["days"] / r["n"]],
+        )
+        for r in results
+    ]
+    return Measures(("Reason code", "Reason"), DELAY_HEADERS, rows, formats={2: "0.0"})
 
 
 DETAIL_HEADERS = (

@@ -12,7 +12,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from authorizations.models import Authorization, DecisionReason, Request, TurnaroundClock
+from authorizations.models import (
+    Authorization,
+    DecisionReason,
+    Episode,
+    Request,
+    TurnaroundClock,
+)
 from authorizations.models_review import Appeal
 from authorizations.rules.clocks import NEW_YORK
 from members.models import EligibilitySpan, Member, Program
@@ -172,6 +178,22 @@ def scene(ref) -> Scene:  # type: ignore[no-untyped-def]
     _auth(scene, "ip", 2, "2026-05-01", "2026-05-03", 3)
     _auth(scene, "detox", 4, "2026-06-30", "2026-07-02", 3)  # substance use, adult
     _auth(scene, "resdetox", 5, "2026-04-02", "2026-04-06", 5)  # substance use, DCF-involved
+
+    for member, level, admitted, discharged, delay, reason in (
+        ("teen", "IP_PSY", "2026-04-20", "2026-05-02", 2, "AWAIT_RESIDENTIAL"),  # 12 days
+        ("adult", "IP_PSY", "2026-05-01", "2026-05-05", 0, ""),  # 4 days
+        ("adult_dcf", "RES_DETOX", "2026-04-02", "2026-04-10", 3, "AWAIT_HOUSING"),  # 8 days
+        ("child", "IP_PSY", "2026-06-25", "2026-07-03", 0, ""),  # discharged in July
+    ):
+        Episode.objects.create(
+            member=members[member],
+            site=site,
+            level_of_care=LevelOfCare.objects.get(code=level),
+            admitted=D(admitted),
+            discharged=D(discharged),
+            delay_days=delay,
+            delay_reason=reason,
+        )
 
     clock = TurnaroundClock.objects.get(code="APPEAL_STANDARD")
     for number, n, filed, status, outcome in (

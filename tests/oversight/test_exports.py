@@ -169,3 +169,18 @@ def test_aggregates_include_substance_use_without_a_redisclosure_notice(
     assert REDISCLOSURE_LABEL not in _definitions(book)
     levels = [r[1] for r in book["Requests"].iter_rows(min_row=2, values_only=True)]
     assert "IP_DETOX" in levels
+
+
+def test_the_inpatient_workbook_hides_figures_of_small_groups(scene, agency_user, tmp_path):
+    result = _run(tmp_path, agency_user("DSS"), workbook="inpatient")
+    book = openpyxl.load_workbook(result.path)
+    assert book.sheetnames == ["Definitions", "Discharges", "Length of stay", "Delays by reason"]
+    rows = list(book["Length of stay"].iter_rows(values_only=True))
+    assert rows[0] == ("Hospital", "Level of care", *sheets.STAY_HEADERS)
+    assert rows[1] == ("Capitol Hospital", "IP_PSY", SUPPRESSED, None, None, None, None)
+    shown = _run(
+        tmp_path, agency_user("DMHAS"), agency="DMHAS", workbook="inpatient", suppress=False
+    )
+    rows = list(openpyxl.load_workbook(shown.path)["Length of stay"].iter_rows(values_only=True))
+    assert rows[2] == ("Capitol Hospital", "RES_DETOX", 1, 8, 8.0, 1, 3)
+    assert pd.read_excel(shown.path, sheet_name="Delays by reason")["Delay days"].tolist() == [3]

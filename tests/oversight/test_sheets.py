@@ -145,3 +145,30 @@ def test_builders_aggregate_in_the_database(scene, django_assert_max_num_queries
         sheets.eligibility(scene.ctx("DSS"))
     with django_assert_max_num_queries(1):
         sheets.requests(scene.ctx("DSS"))
+
+
+def test_discharges_from_24_hour_care(scene):
+    assert sheets.discharges(scene.ctx("DSS")).rows == [
+        (("Capitol Hospital", "IP_PSY", "non-DCF"), _ages(teen=1, adult=1)),
+        (("Capitol Hospital", "RES_DETOX", "DCF"), _ages(adult=1)),
+    ]  # the child's stay ended in July
+    assert sheets.discharges(scene.ctx("DCF")).rows == [
+        (("Capitol Hospital", "IP_PSY", "non-DCF"), _ages(teen=1)),
+        (("Capitol Hospital", "RES_DETOX", "DCF"), _ages(adult=1)),
+    ]
+
+
+def test_length_of_stay_and_delays(scene):
+    assert sheets.length_of_stay(scene.ctx("DSS")).rows == [
+        (("Capitol Hospital", "IP_PSY"), [2, 16, 8.0, 1, 2]),
+        (("Capitol Hospital", "RES_DETOX"), [1, 8, 8.0, 1, 3]),
+    ]
+    assert sheets.length_of_stay(scene.ctx("DMHAS")).rows == [
+        (("Capitol Hospital", "IP_PSY"), [1, 4, 4.0, 0, 0]),
+        (("Capitol Hospital", "RES_DETOX"), [1, 8, 8.0, 1, 3]),
+    ]
+    table = sheets.delays(scene.ctx("DSS"))
+    assert [(key[0], values) for key, values in table.rows] == [
+        ("AWAIT_HOUSING", [1, 3, 3.0]),
+        ("AWAIT_RESIDENTIAL", [1, 2, 2.0]),
+    ]
