@@ -106,6 +106,18 @@ CATALOG: dict[str, WorkbookSpec] = {
                     "Appeals filed in the period by level of care and outcome.",
                     (("Overturned", "Decided for the member: the denial reversed."),),
                 ),
+                SheetSpec(
+                    "CMS PA metrics",
+                    sheets.cms_metrics,
+                    "The CMS-0057-F prior-authorization metrics for the population and period "
+                    "(determinations in the period; each row's definition beside it).",
+                    (
+                        (
+                            "<11",
+                            "With suppression, a small numerator or denominator hides the value.",
+                        ),
+                    ),
+                ),
             ),
             public=True,
         ),

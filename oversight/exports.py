@@ -64,10 +64,15 @@ def measures_header(table: Measures) -> list[str]:
 def measures_rows(table: Measures, *, suppressed: bool) -> Iterator[list[Any]]:
     """Each group's figures; with suppression, a small count hides the row's other figures."""
     for label, values in table.rows:
-        count = values[table.count]
-        if suppressed and isinstance(count, int) and SUPPRESS_MIN <= count <= SUPPRESS_MAX:
+        small = [
+            i
+            for i in table.counts
+            if isinstance(values[i], int | float) and SUPPRESS_MIN <= values[i] <= SUPPRESS_MAX
+        ]
+        if suppressed and small:
             shown: list[Any] = [None] * len(values)
-            shown[table.count] = SUPPRESSED
+            for i in table.counts:
+                shown[i] = SUPPRESSED if i in small else values[i]
             yield [*label, *shown]
         else:
             yield [*label, *values]

@@ -57,14 +57,14 @@ class Listing:
 
 @dataclass(frozen=True)
 class Measures:
-    """One row per group with a count (column `count`) and figures derived from it (averages, sums of
-    days). No totals row: when suppression is on, a row whose count is 1 to 10 shows "<11" and leaves
-    its other figures blank, since an average of few cases identifies them."""
+    """One row per group with counts (the value columns `counts`) and figures derived from them
+    (averages, sums of days, rates). No totals row: when suppression is on, a row with a count from 1 to
+    10 shows "<11" for it and leaves its other figures blank: a figure of few cases identifies them."""
 
     row_headers: tuple[str, ...]
     value_headers: tuple[str, ...]
-    rows: Sequence[tuple[tuple[str, ...], list[int | float | None]]]
-    count: int = 0
+    rows: Sequence[tuple[tuple[str, ...], list[Any]]]
+    counts: tuple[int, ...] = (0,)  # value indexes holding counts
     formats: dict[int, str] = field(default_factory=dict)  # value index -> Excel number format
 
 
@@ -305,7 +305,9 @@ def length_of_stay(ctx: ExportContext) -> Sheet:
                 [r["n"], total, total / r["n"], r["delayed"], r["delay_days"] or 0],
             )
         )
-    return Measures(("Hospital", "Level of care"), STAY_HEADERS, rows, formats={2: "0.0"})
+    return Measures(
+        ("Hospital", "Level of care"), STAY_HEADERS, rows, counts=(0, 3), formats={2: "0.0"}
+    )
 
 
 DELAY_HEADERS = ("Delayed discharges", "Delay days", "Average delay days")
@@ -329,6 +331,25 @@ def delays(ctx: ExportContext) -> Sheet:
         for r in results
     ]
     return Measures(("Reason code", "Reason"), DELAY_HEADERS, rows, formats={2: "0.0"})
+
+
+CMS_HEADERS = ("Value", "Numerator", "Denominator", "Definition")
+
+
+def cms_metrics(ctx: ExportContext) -> Sheet:
+    """The CMS-0057-F prior-authorization figures for the agency's population over the period
+    (the counting rules of authorizations.services.metrics)."""
+    from authorizations.services.metrics import pa_metrics_between
+
+    metrics = pa_metrics_between(
+        first=ctx.period.start, last=ctx.period.end, requests=_requests(ctx)
+    )
+    rows = []
+    for f in metrics.figures:
+        numerator = f.numerator if f.number in range(2, 8) else None
+        values = [f.value, numerator, f.denominator if f.number > 1 else None, f.definition]
+        rows.append(((str(f.number), f.label), values))
+    return Measures(("Number", "Metric"), CMS_HEADERS, rows, counts=(1, 2))
 
 
 DETAIL_HEADERS = (

@@ -37,6 +37,7 @@ def test_the_workbook_opens_with_definitions_and_formatting(scene, agency_user, 
     assert book.sheetnames == ["Definitions", "Requests", "Turnaround", "Decisions"] + [
         "Denial reasons",
         "Appeals",
+        "CMS PA metrics",
     ]
     defs = _definitions(book)
     assert defs["Period"].startswith("2026Q2: 2026-04-01 to 2026-06-30")
@@ -177,7 +178,7 @@ def test_the_inpatient_workbook_hides_figures_of_small_groups(scene, agency_user
     assert book.sheetnames == ["Definitions", "Discharges", "Length of stay", "Delays by reason"]
     rows = list(book["Length of stay"].iter_rows(values_only=True))
     assert rows[0] == ("Hospital", "Level of care", *sheets.STAY_HEADERS)
-    assert rows[1] == ("Capitol Hospital", "IP_PSY", SUPPRESSED, None, None, None, None)
+    assert rows[1] == ("Capitol Hospital", "IP_PSY", SUPPRESSED, None, None, SUPPRESSED, None)
     shown = _run(
         tmp_path, agency_user("DMHAS"), agency="DMHAS", workbook="inpatient", suppress=False
     )

@@ -172,3 +172,21 @@ def test_length_of_stay_and_delays(scene):
         ("AWAIT_HOUSING", [1, 3, 3.0]),
         ("AWAIT_RESIDENTIAL", [1, 2, 2.0]),
     ]
+
+
+def test_cms_prior_authorization_metrics(scene):
+    table = sheets.cms_metrics(scene.ctx("DSS"))
+    by_number = {key[0]: values for key, values in table.rows}
+    assert by_number["1"][0]  # the services needing prior authorization, from the rules
+    # standard: requests 3 (denied, overturned on appeal) and 5 (partly approved); expedited: 2
+    assert by_number["2"][:3] == ["50.0%", 1, 2]
+    assert by_number["3"][:3] == ["50.0%", 1, 2]
+    assert by_number["4"][:3] == ["50.0%", 1, 2]
+    assert by_number["5"][:3] == ["0.0%", 0, 3]
+    assert by_number["6"][:3] == ["100.0%", 1, 1]
+    assert by_number["7"][:3] == ["0.0%", 0, 1]
+    assert by_number["8"][0] == "average 113.0 h, median 113.0 h"  # 192 h and 34 h
+    assert by_number["9"][0] == "average 24.0 h, median 24.0 h"
+    dcf = {key[0]: values for key, values in sheets.cms_metrics(scene.ctx("DCF")).rows}
+    assert dcf["2"][:3] == ["100.0%", 1, 1]  # only the DCF-involved adult's request 5
+    assert dcf["6"][:3] == ["100.0%", 1, 1]  # the teen's request 2
