@@ -156,6 +156,25 @@ CATALOG: dict[str, WorkbookSpec] = {
             public=True,
         ),
         WorkbookSpec(
+            "icm",
+            "Intensive care management",
+            (
+                SheetSpec(
+                    "ICM caseload",
+                    sheets.icm_caseload,
+                    "Members on an ICM caseload on the period's last day. " + AGE_NOTE,
+                    (("Region", "The member's region."), *COUNT_COLUMNS),
+                ),
+                SheetSpec(
+                    "ICM assignments",
+                    sheets.icm_assignments,
+                    "ICM assignments started in the period. " + AGE_NOTE,
+                    (("How assigned", "By a supervisor, automatically, or by transfer."),),
+                ),
+            ),
+            public=True,
+        ),
+        WorkbookSpec(
             "authorization_detail",
             "Authorizations, member level",
             (

@@ -333,6 +333,54 @@ def delays(ctx: ExportContext) -> Sheet:
     return Measures(("Reason code", "Reason"), DELAY_HEADERS, rows, formats={2: "0.0"})
 
 
+def icm_caseload(ctx: ExportContext) -> Sheet:
+    """Members on an intensive care manager's caseload on the period's last day, by the member's
+    region, DCF involvement and age group."""
+    from care.models import IcmAssignment
+
+    on = ctx.period.end
+    results = (
+        IcmAssignment.objects.filter(start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .filter(in_scope(scope=ctx.scope, on=on, member="member__"))
+        .annotate(age_group=age_group_expression(on=on, member="member__"))
+        .values("member__region__code", "member__dcf_involved", "age_group")
+        .annotate(n=Count("member", distinct=True))
+    )
+    rows = _pivot(
+        list(results),
+        keys=lambda r: (
+            r["member__region__code"] or UNKNOWN,
+            "DCF" if r["member__dcf_involved"] else "non-DCF",
+        ),
+        column="age_group",
+        columns=AGE_GROUPS,
+    )
+    return CrossTab(("Region", "DCF"), AGE_GROUPS, rows)
+
+
+def icm_assignments(ctx: ExportContext) -> Sheet:
+    """ICM assignments started in the period, by how they came about and the member's age group."""
+    from care.choices.icm import AssignmentSource
+    from care.models import IcmAssignment
+
+    results = (
+        IcmAssignment.objects.filter(start__gte=ctx.period.start, start__lte=ctx.period.end)
+        .filter(in_scope(scope=ctx.scope, on=ctx.period.end, member="member__"))
+        .annotate(age_group=age_group_expression(on=ctx.period.end, member="member__"))
+        .values("source", "age_group")
+        .annotate(n=Count("id"))
+    )
+    labels = dict(AssignmentSource.choices)
+    rows = _pivot(
+        list(results),
+        keys=lambda r: (str(labels.get(r["source"], r["source"])),),
+        column="age_group",
+        columns=AGE_GROUPS,
+    )
+    return CrossTab(("How assigned",), AGE_GROUPS, rows)
+
+
 CMS_HEADERS = ("Value", "Numerator", "Denominator", "Definition")
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from authorizations.models import (
 )
 from authorizations.models_review import Appeal
 from authorizations.rules.clocks import NEW_YORK
+from care.models import IcmAssignment
 from members.models import EligibilitySpan, Member, Program
 from oversight.rules import agency_scope
 from oversight.selectors import ExportContext
@@ -193,6 +195,21 @@ def scene(ref) -> Scene:  # type: ignore[no-untyped-def]
             discharged=D(discharged),
             delay_days=delay,
             delay_reason=reason,
+        )
+
+    icm = get_user_model().objects.create_user(username="oversight_icm")
+    for member, start, end, source in (
+        ("teen", "2026-05-10", None, "supervisor"),
+        ("adult_dcf", "2026-01-05", "2026-06-30", "automatic"),  # on the caseload on Jun 30
+        ("adult", "2026-04-01", "2026-06-15", "automatic"),  # started in Q2, closed before its end
+    ):
+        IcmAssignment.objects.create(
+            member=members[member],
+            icm=icm,
+            start=D(start),
+            end=D(end) if end else None,
+            source=source,
+            closed_reason="goals_met" if end else "",
         )
 
     clock = TurnaroundClock.objects.get(code="APPEAL_STANDARD")

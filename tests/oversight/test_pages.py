@@ -142,6 +142,7 @@ def test_the_command_writes_every_workbook_of_the_agency(scene, agency_user, tmp
     assert names == [
         "oversight_DCF_authorization_detail_2026Q2.xlsx",
         "oversight_DCF_eligibility_2026Q2.xlsx",
+        "oversight_DCF_icm_2026Q2.xlsx",
         "oversight_DCF_inpatient_2026Q2.xlsx",
         "oversight_DCF_utilization_2026Q2.xlsx",
     ]

@@ -190,3 +190,19 @@ def test_cms_prior_authorization_metrics(scene):
     dcf = {key[0]: values for key, values in sheets.cms_metrics(scene.ctx("DCF")).rows}
     assert dcf["2"][:3] == ["100.0%", 1, 1]  # only the DCF-involved adult's request 5
     assert dcf["6"][:3] == ["100.0%", 1, 1]  # the teen's request 2
+
+
+def test_icm_caseload_and_assignments(scene):
+    h, s = scene.regions["H"], scene.regions["S"]
+    assert dict(sheets.icm_caseload(scene.ctx("DSS")).rows) == {
+        (h, "non-DCF"): _ages(teen=1),
+        (s, "DCF"): _ages(adult=1),  # the assignment ending on Jun 30 counts
+    }
+    assert sheets.icm_caseload(scene.ctx("DMHAS")).rows == [((s, "DCF"), _ages(adult=1))]
+    assert sheets.icm_assignments(scene.ctx("DSS")).rows == [
+        (("Assigned automatically",), _ages(adult=1)),
+        (("Assigned by a supervisor",), _ages(teen=1)),
+    ]
+    assert sheets.icm_assignments(scene.ctx("DCF")).rows == [
+        (("Assigned by a supervisor",), _ages(teen=1))
+    ]
