@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from aso.core.choices import Agency
+from aso.core.jobs import PRIVATE_RESULT
 from oversight.catalog import CATALOG, workbook_for
 from oversight.choices import ExportFormat
 from oversight.rules import export_period
@@ -57,6 +58,7 @@ class ExportForm(forms.Form):
         p = d["reporting_period"]
         suppress = {"default": None, "on": True, "off": False}[d["suppression"]]
         return {
+            PRIVATE_RESULT: True,
             "agency": d["agency_code"],
             "workbook": d["workbook"],
             "start": p.start.isoformat(),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aso.core.jobs import job_run
-from aso.core.models import Job
+from aso.core.models import AccessLog, Job
 from oversight import catalog
 from oversight.catalog import CATALOG
 from oversight.jobs import OVERSIGHT_EXPORT, oversight_files_purge
@@ -56,6 +56,21 @@ def test_an_export_runs_as_a_job_to_a_download(
     assert book.sheetnames[0] == "Definitions"
     listed = client.get(URL).content.decode()
     assert reverse("core:job_detail", args=[job.pk]) in listed
+    assert AccessLog.objects.filter(purpose__startswith=f"download of the result of job {job.pk}")
+
+
+def test_only_the_person_who_exported_downloads_the_file(
+    scene, agency_user, client, django_capture_on_commit_callbacks
+):
+    client.force_login(agency_user("DSS"))
+    data = {"workbook": "authorization_detail", "period": "2026Q2", "suppression": "default"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, data | {"format": "xlsx"})
+    job = Job.objects.get(kind=OVERSIGHT_EXPORT)
+    watcher = agency_user("", role="data_ops")  # sees every job, not the agency's file
+    client.force_login(watcher)
+    assert client.get(reverse("core:job_detail", args=[job.pk])).status_code == 200
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
