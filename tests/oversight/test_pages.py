@@ -207,3 +207,22 @@ def test_old_files_are_purged(scene, agency_user, settings):
     out = io.StringIO()
     call_command("purge_oversight_files", stdout=out)
     assert "0 file(s) removed" in out.getvalue()
+
+
+def test_the_menu_links_the_page_for_agency_viewers_and_administrators(scene, agency_user):
+    from aso.core.navigation import nav_items_for
+
+    assert ("Oversight exports", URL) in nav_items_for(agency_user("DCF"))
+    assert ("Oversight exports", URL) in nav_items_for(agency_user("", role="admin"))
+    assert ("Oversight exports", URL) not in nav_items_for(agency_user("", role="care_manager"))
+
+
+def test_the_page_costs_a_fixed_number_of_queries(
+    scene, agency_user, client, django_assert_max_num_queries
+):
+    user = agency_user("DSS")
+    for _ in range(5):
+        _job(user)
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        assert client.get(URL).status_code == 200
