@@ -147,7 +147,7 @@ def test_a_failure_midway_leaves_no_file_and_no_log(scene, agency_user, tmp_path
             yield from original
             raise RuntimeError("database went away")
 
-        object.__setattr__(listing, "rows", rows())
+        listing.rows = rows()
         return listing
 
     spec = CATALOG["authorization_detail"]
