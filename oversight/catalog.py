@@ -107,6 +107,13 @@ CATALOG: dict[str, WorkbookSpec] = {
                     (("Overturned", "Decided for the member: the denial reversed."),),
                 ),
                 SheetSpec(
+                    "Grievances",
+                    sheets.grievances,
+                    "Grievances received in the period, by month and category, with "
+                    "acknowledgment and resolution timeliness as of the export date.",
+                    (("Total", "All categories; hidden with suppression when a row is."),),
+                ),
+                SheetSpec(
                     "CMS PA metrics",
                     sheets.cms_metrics,
                     "The CMS-0057-F prior-authorization metrics for the population and period "

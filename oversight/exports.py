@@ -57,14 +57,20 @@ def measures_header(table: Measures) -> list[str]:
 
 
 def measures_rows(table: Measures, *, suppressed: bool) -> Iterator[list[Any]]:
-    """Each group's figures; with suppression, a small count hides the row's other figures."""
-    for label, values in table.rows:
+    """Each group's figures; with suppression, a small count hides the row's other figures, and a
+    totals row is hidden when any row above it is (else subtraction would give the hidden count)."""
+    any_hidden = False
+    last = len(table.rows) - 1
+    for index, (label, values) in enumerate(table.rows):
         small = [
             i
             for i in table.counts
             if isinstance(values[i], int | float) and SUPPRESS_MIN <= values[i] <= SUPPRESS_MAX
         ]
+        if suppressed and table.total_last and index == last and any_hidden:
+            small = list(table.counts)
         if suppressed and small:
+            any_hidden = True
             shown: list[Any] = [None] * len(values)
             for i in table.counts:
                 shown[i] = SUPPRESSED if i in small else values[i]

@@ -53,6 +53,7 @@ class Measures:
     value_headers: tuple[str, ...]
     rows: Sequence[tuple[tuple[str, ...], list[Any]]]
     counts: tuple[int, ...] = (0,)  # value indexes holding counts
+    total_last: bool = False  # the last row totals the others: hidden when any other row is
     formats: dict[int, str] = field(default_factory=dict)  # value index -> Excel number format
 
 

@@ -155,3 +155,29 @@ def icm_assignments(ctx: ExportContext) -> Sheet:
         columns=AGE_GROUPS,
     )
     return CrossTab(("How assigned",), AGE_GROUPS, rows)
+
+
+GRIEVANCE_COUNTS = (0, 1, 2, 4, 5, 6, 8, 9)  # the count columns of relations' grievance report
+
+
+def grievances(ctx: ExportContext) -> Sheet:
+    """Grievances received in the period by month and category: acknowledgment and resolution
+    timeliness as of the export date (relations.reports.grievance_report over the population)."""
+    from relations.models import Grievance
+    from relations.reports import grievance_report
+
+    population = Grievance.objects.filter(
+        in_scope(scope=ctx.scope, on=ctx.period.end, member="member__")
+    )
+    table = grievance_report(
+        population, start=ctx.period.start, end=ctx.period.end, as_of=ctx.on
+    ).table()
+    rows = [((r[0] or "Total", r[1]), r[2:]) for r in table[1:]]
+    return Measures(
+        tuple(table[0][:2]),
+        tuple(table[0][2:]),
+        rows,
+        counts=GRIEVANCE_COUNTS,
+        formats={3: "0.0", 7: "0.0", 10: "0.0"},
+        total_last=True,
+    )

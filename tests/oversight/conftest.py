@@ -28,6 +28,7 @@ from oversight.rules import agency_scope
 from oversight.selectors import ExportContext
 from par.rules import period_from_label
 from providers.models import LevelOfCare, Provider, Site, Town
+from relations.models import Grievance, GrievanceCategory, ServiceClock
 
 D = dt.date.fromisoformat
 Q2 = period_from_label("2026Q2")
@@ -210,6 +211,29 @@ def scene(ref) -> Scene:  # type: ignore[no-untyped-def]
             end=D(end) if end else None,
             source=source,
             closed_reason="goals_met" if end else "",
+        )
+
+    clocks = {
+        "ack_clock": ServiceClock.objects.get(code="GRIEVANCE_ACKNOWLEDGMENT"),
+        "resolution_clock": ServiceClock.objects.get(code="GRIEVANCE_RESOLUTION"),
+    }
+    for member, category, received, acked, resolved in (
+        ("child", "ACCESS", ny(2026, 5, 3, 12), ny(2026, 5, 5, 12), ny(2026, 5, 20, 9)),
+        ("adult", "QUALITY_OF_CARE", ny(2026, 6, 10, 12), None, None),
+    ):
+        Grievance.objects.create(
+            member=members[member],
+            category=GrievanceCategory.objects.get(code=category),
+            received_at=received,
+            filed_by="member",
+            description="x",
+            acknowledge_by=received.date() + dt.timedelta(days=7),
+            acknowledged_at=acked,
+            resolve_by=received.date() + dt.timedelta(days=90),
+            resolved_at=resolved,
+            outcome="substantiated" if resolved else "",
+            status="resolved" if resolved else "received",
+            **clocks,
         )
 
     clock = TurnaroundClock.objects.get(code="APPEAL_STANDARD")

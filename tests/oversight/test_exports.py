@@ -37,6 +37,7 @@ def test_the_workbook_opens_with_definitions_and_formatting(scene, agency_user, 
     assert book.sheetnames == ["Definitions", "Requests", "Turnaround", "Decisions"] + [
         "Denial reasons",
         "Appeals",
+        "Grievances",
         "CMS PA metrics",
     ]
     defs = _definitions(book)
@@ -185,3 +186,11 @@ def test_the_inpatient_workbook_hides_figures_of_small_groups(scene, agency_user
     rows = list(openpyxl.load_workbook(shown.path)["Length of stay"].iter_rows(values_only=True))
     assert rows[2] == ("Capitol Hospital", "RES_DETOX", 1, 8, 8.0, 1, 3)
     assert pd.read_excel(shown.path, sheet_name="Delays by reason")["Delay days"].tolist() == [3]
+
+
+def test_a_totals_row_is_hidden_when_a_row_above_is(scene, agency_user, tmp_path):
+    result = _run(tmp_path, agency_user("DSS"))  # suppressed: a public workbook
+    rows = list(openpyxl.load_workbook(result.path)["Grievances"].iter_rows(values_only=True))
+    assert rows[1][:4] == ("2026-05", "Access to care or wait times", SUPPRESSED, SUPPRESSED)
+    assert rows[-1][:4] == ("Total", "All categories", SUPPRESSED, SUPPRESSED)
+    assert rows[-1][5] is None  # the share on time: a figure of hidden counts

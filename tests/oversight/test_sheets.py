@@ -206,3 +206,18 @@ def test_icm_caseload_and_assignments(scene):
     assert sheets.icm_assignments(scene.ctx("DCF")).rows == [
         (("Assigned by a supervisor",), _ages(teen=1))
     ]
+
+
+def test_grievances_by_month_and_category(scene):
+    table = sheets.grievances(scene.ctx("DSS"))
+    assert table.value_headers[:2] == ("Received", "Acknowledged")
+    assert [(key, values[:2]) for key, values in table.rows] == [
+        (("2026-05", "Access to care or wait times"), [1, 1]),
+        (("2026-06", "Quality of care"), [1, 0]),
+        (("Total", "All categories"), [2, 1]),
+    ]
+    dmhas = sheets.grievances(scene.ctx("DMHAS"))
+    assert [key for key, _ in dmhas.rows] == [
+        ("2026-06", "Quality of care"),
+        ("Total", "All categories"),
+    ]
