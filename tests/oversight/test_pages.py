@@ -226,3 +226,13 @@ def test_the_page_costs_a_fixed_number_of_queries(
     client.force_login(user)
     with django_assert_max_num_queries(12):
         assert client.get(URL).status_code == 200
+
+
+def test_the_purge_runs_nightly_through_celery_beat(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from oversight.tasks import oversight_files_purge_task
+
+    task = PeriodicTask.objects.get(task="oversight.files_purge")
+    assert task.enabled and task.crontab.hour == "3"
+    assert oversight_files_purge_task() == 0
