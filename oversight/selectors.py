@@ -83,9 +83,10 @@ def consent_on_file(*, recipient: str, at: datetime, member_ref: Any) -> Exists:
 
 def part2_split(qs: QuerySet[Any], *, recipient: str, at: datetime) -> QuerySet[Any]:
     """Annotate rows of a member-linked queryset with `consented`: a covering consent on file."""
-    return qs.annotate(
+    annotated: QuerySet[Any] = qs.annotate(
         consented=consent_on_file(recipient=recipient, at=at, member_ref=OuterRef("member_id"))
     )
+    return annotated
 
 
 DISCLOSABLE = Q(level_of_care__substance_use=False) | Q(consented=True)
