@@ -194,3 +194,21 @@ def test_a_totals_row_is_hidden_when_a_row_above_is(scene, agency_user, tmp_path
     assert rows[1][:4] == ("2026-05", "Access to care or wait times", SUPPRESSED, SUPPRESSED)
     assert rows[-1][:4] == ("Total", "All categories", SUPPRESSED, SUPPRESSED)
     assert rows[-1][5] is None  # the share on time: a figure of hidden counts
+
+
+def test_the_detail_sheet_reports_progress_while_it_streams(
+    scene, agency_user, tmp_path, monkeypatch
+):
+    from oversight import services
+
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 1)
+    seen: list[tuple[float, str]] = []
+    _run(
+        tmp_path,
+        agency_user("DSS"),
+        workbook="authorization_detail",
+        progress=lambda pct, msg: seen.append((pct, msg)),
+    )
+    assert (95.0, "Writing rows: 2 of 2") in seen
+    assert seen[-1] == (100, "Done")
+    assert all("3000000" not in msg for _, msg in seen)  # counts only, no member ids
