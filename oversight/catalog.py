@@ -159,6 +159,17 @@ CATALOG: dict[str, WorkbookSpec] = {
                     sheets.delays,
                     "Delayed discharges in the period and their delay days, by reason.",
                 ),
+                SheetSpec(
+                    "PAR by region",
+                    sheets.par_by_region,
+                    "Provider Analysis and Reporting: the scoring run for exactly this period, by "
+                    "the providers' regions (a provider in two regions counts in each), measure and "
+                    "the splits of the agency's population. Empty when no run covers the period.",
+                    (
+                        ("Providers scored", "Providers with enough cases to be scored."),
+                        ("Statewide value", "The measure over every provider of the state."),
+                    ),
+                ),
             ),
             public=True,
         ),

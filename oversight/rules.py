@@ -51,6 +51,14 @@ AGENCY_SCOPES: dict[str, AgencyScope] = {
 }
 
 
+# The PAR splits (par.choices.Split) that describe each agency's population, as data.
+AGENCY_PAR_SPLITS: dict[str, tuple[str, ...]] = {
+    "DSS": ("all",),
+    "DCF": ("child", "adolescent", "dcf"),
+    "DMHAS": ("adult",),
+}
+
+
 def agency_scope(agency: str) -> AgencyScope:
     try:
         return AGENCY_SCOPES[agency]

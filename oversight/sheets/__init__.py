@@ -11,6 +11,7 @@ from oversight.sheets.clinical import (
     icm_assignments,
     icm_caseload,
     length_of_stay,
+    par_by_region,
 )
 from oversight.sheets.counts import (
     appeals,
@@ -49,6 +50,7 @@ __all__ = [
     "icm_assignments",
     "icm_caseload",
     "length_of_stay",
+    "par_by_region",
     "requests",
     "turnaround",
     "withheld_count",

@@ -1,4 +1,5 @@
-"""Sheets of 24-hour care (discharges, length of stay, delays) and intensive care management."""
+"""Sheets of care: 24-hour stays (discharges, length of stay, delays), intensive care management,
+grievances and PAR scores by region."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 
 from authorizations.models import Episode
 from authorizations.models_review import DischargeCode
-from oversight.rules import AGE_GROUPS
+from oversight.rules import AGE_GROUPS, AGENCY_PAR_SPLITS
 from oversight.selectors import (
     ExportContext,
     age_group_expression,
@@ -180,4 +181,61 @@ def grievances(ctx: ExportContext) -> Sheet:
         counts=GRIEVANCE_COUNTS,
         formats={3: "0.0", 7: "0.0", 10: "0.0"},
         total_last=True,
+    )
+
+
+PAR_HEADERS = ("Providers scored", "Met target", "% met target", "Statewide value")
+
+
+def par_by_region(ctx: ExportContext) -> Sheet:
+    """PAR scores of the run for exactly this period (the latest, if run again), by region (a provider
+    with sites in two regions counts in each), measure and the splits of the agency's population:
+    providers scored (not "too few cases"), how many met the target, and the statewide value."""
+    from par.choices import RunStatus, Split
+    from par.models import ProviderScore, ScoreRun, StatewideScore
+
+    run = (
+        ScoreRun.objects.filter(
+            status=RunStatus.SUCCEEDED, period_start=ctx.period.start, period_end=ctx.period.end
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if run is None:
+        return Measures(("Region", "Measure", "Split"), PAR_HEADERS, [], counts=())
+    splits = AGENCY_PAR_SPLITS[ctx.agency]
+    state = {
+        (m, sp): v
+        for m, sp, v in StatewideScore.objects.filter(run=run, split__in=splits).values_list(
+            "measure__code", "split", "value"
+        )
+    }
+    grouped = (
+        ProviderScore.objects.filter(run=run, split__in=splits, suppressed=False)
+        .values("provider__sites__region__code", "measure__code", "split")
+        .annotate(
+            scored=Count("provider", distinct=True),
+            met=Count("provider", filter=Q(met_target=True), distinct=True),
+        )
+        .order_by("provider__sites__region__code", "measure__code", "split")
+    )
+    labels = dict(Split.choices)
+    rows = [
+        (
+            (
+                r["provider__sites__region__code"] or UNKNOWN,
+                r["measure__code"],
+                str(labels[r["split"]]),
+            ),
+            [
+                r["scored"],
+                r["met"],
+                100 * r["met"] / r["scored"],
+                state.get((r["measure__code"], r["split"])),
+            ],
+        )
+        for r in grouped
+    ]
+    return Measures(
+        ("Region", "Measure", "Split"), PAR_HEADERS, rows, counts=(), formats={2: "0.0", 3: "0.0"}
     )

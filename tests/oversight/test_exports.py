@@ -176,7 +176,12 @@ def test_aggregates_include_substance_use_without_a_redisclosure_notice(
 def test_the_inpatient_workbook_hides_figures_of_small_groups(scene, agency_user, tmp_path):
     result = _run(tmp_path, agency_user("DSS"), workbook="inpatient")
     book = openpyxl.load_workbook(result.path)
-    assert book.sheetnames == ["Definitions", "Discharges", "Length of stay", "Delays by reason"]
+    assert book.sheetnames == [
+        "Definitions",
+        "Discharges",
+        "Length of stay",
+        "Delays by reason",
+    ] + ["PAR by region"]
     rows = list(book["Length of stay"].iter_rows(values_only=True))
     assert rows[0] == ("Hospital", "Level of care", *sheets.STAY_HEADERS)
     assert rows[1] == ("Capitol Hospital", "IP_PSY", SUPPRESSED, None, None, SUPPRESSED, None)

@@ -221,3 +221,42 @@ def test_grievances_by_month_and_category(scene):
         ("2026-06", "Quality of care"),
         ("Total", "All categories"),
     ]
+
+
+def test_par_by_region_for_the_run_of_the_period(scene):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from par.models import Measure, ProviderScore, ScoreRun, StatewideScore
+
+    assert sheets.par_by_region(scene.ctx("DSS")).rows == []  # no run for 2026Q2 yet
+    run = ScoreRun.objects.create(
+        label="2026Q2",
+        period_kind="quarter",
+        period_start=dt.date(2026, 4, 1),
+        period_end=dt.date(2026, 6, 30),
+        status="succeeded",
+        input_hash="0" * 64,
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+    )
+    measure = Measure.objects.get(code="FUH_7")
+    provider = scene.site.provider
+    for split, value, met in (("all", 50.0, True), ("adult", 40.0, False), ("child", 70.0, True)):
+        ProviderScore.objects.create(
+            run=run, provider=provider, measure=measure, split=split, numerator=5,
+            denominator=10, value=value, statewide_value=62.5, met_target=met, suppressed=False,
+        )  # fmt: skip
+        StatewideScore.objects.create(
+            run=run, measure=measure, split=split, numerator=25, denominator=40, value=62.5,
+            providers=2, providers_ranked=2,
+        )  # fmt: skip
+    h = scene.regions["H"]
+    assert sheets.par_by_region(scene.ctx("DSS")).rows == [
+        ((h, "FUH_7", "All cases"), [1, 1, 100.0, 62.5])
+    ]
+    assert sheets.par_by_region(scene.ctx("DMHAS")).rows == [
+        ((h, "FUH_7", "Adult (18+)"), [1, 0, 0.0, 62.5])
+    ]
+    assert [key[2] for key, _ in sheets.par_by_region(scene.ctx("DCF")).rows] == ["Child (3-12)"]
