@@ -9,7 +9,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from members.models import Member
 from oversight.catalog import WorkbookSpec, workbook_for
 from oversight.choices import ExportFormat
 from oversight.exports import write_csv_zip, write_xlsx
+from oversight.models import Consent
 from oversight.rules import SUPPRESS_MAX, agency_scope, requested_agency
 from oversight.selectors import DISCLOSABLE, ExportContext
 from oversight.sheets import Listing, Sheet, detail_queryset, withheld_count
@@ -215,3 +216,45 @@ def _log_export(
             purpose=f"42 CFR Part 2 disclosure: {purpose}",
         )
     logger.info("oversight export %s by user %s: %d member(s)", purpose, user.pk, len(members))
+
+
+ALREADY_REVOKED = "This consent was already revoked."
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    acting_user: Any,
+    member: Member,
+    recipient: str,
+    scope: str,
+    effective: date,
+    expires: date | None = None,
+) -> Consent:
+    """Record a member's written 42 CFR Part 2 consent to disclose to one agency (validated; the
+    history row names the acting user)."""
+    consent = Consent(
+        member=member,
+        recipient=recipient,
+        scope=scope,
+        effective=effective,
+        expires=expires,
+        created_by=acting_user,
+    )
+    consent.full_clean()
+    consent._history_user = acting_user  # type: ignore[attr-defined]
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, acting_user: Any, consent: Consent, at: datetime | None = None) -> Consent:
+    """Revoke a consent from `at` (now by default): disclosures after it are refused. The consent
+    row stays, its history records who revoked it."""
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.revoked_at is not None:
+        raise ValueError(ALREADY_REVOKED)
+    locked.revoked_at = at or timezone.now()
+    locked._history_user = acting_user  # type: ignore[attr-defined]
+    locked.save(update_fields=["revoked_at"])
+    return locked

@@ -145,3 +145,22 @@ def test_an_export_without_substance_use_rows_has_no_notice(scene, agency_user, 
     assert REDISCLOSURE_LABEL not in labels
     assert not AccessLog.objects.filter(user=user, action="disclose").exists()
     assert AccessLog.objects.get(user=user, action="export").subject_count == 0
+
+
+def test_consents_are_recorded_and_revoked_through_services(scene, agency_user):
+    from oversight.services import ALREADY_REVOKED, consent_record, consent_revoke
+
+    staff = agency_user("", role="admin")
+    consent = consent_record(
+        acting_user=staff,
+        member=scene.members["adult"],
+        recipient="DMHAS",
+        scope="utilization",
+        effective=D("2026-01-01"),
+    )
+    assert _detail(scene) == ["OA-detox"]
+    consent_revoke(acting_user=staff, consent=consent, at=AT - dt.timedelta(hours=1))
+    assert _detail(scene) == []
+    assert [h.history_user for h in consent.history.order_by("history_id")] == [staff, staff]
+    with pytest.raises(ValueError, match=ALREADY_REVOKED):
+        consent_revoke(acting_user=staff, consent=consent)
