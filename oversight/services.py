@@ -31,6 +31,7 @@ from par.rules import ReportingPeriod
 logger = logging.getLogger(__name__)
 
 BAD_FORMAT = "Unknown file format {fmt!r}: use xlsx or csv."
+NOTICE_MISSING = "Substance-use rows were written without the redisclosure notice; export stopped."
 
 REDISCLOSURE_NOTICE = (
     "This record which has been disclosed to you is protected by federal confidentiality rules "
@@ -163,9 +164,11 @@ def oversight_export_run(
         listings = [data for _, data in built if isinstance(data, Listing)]
         members = set().union(*(listing.member_ids for listing in listings))
         sud_members = set().union(*(listing.disclosed_sud_members for listing in listings))
-        with transaction.atomic():
+        if sud_members and not carries_sud:  # never disclose Part 2 rows without the notice
+            raise RuntimeError(NOTICE_MISSING)
+        with transaction.atomic():  # a file that cannot be put in place is not logged as exported
             _log_export(acting_user, spec, ctx, members, sud_members)
-        os.replace(partial, final)
+            os.replace(partial, final)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

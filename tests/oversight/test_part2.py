@@ -164,3 +164,23 @@ def test_consents_are_recorded_and_revoked_through_services(scene, agency_user):
     assert [h.history_user for h in consent.history.order_by("history_id")] == [staff, staff]
     with pytest.raises(ValueError, match=ALREADY_REVOKED):
         consent_revoke(acting_user=staff, consent=consent)
+
+
+def test_rows_without_the_notice_stop_the_export(scene, agency_user, tmp_path, monkeypatch):
+    from oversight import services
+
+    _consent(scene)
+    real = services.detail_queryset
+    monkeypatch.setattr(services, "detail_queryset", lambda ctx: real(ctx).none())
+    user = agency_user("DMHAS")
+    with pytest.raises(RuntimeError, match="without the redisclosure notice"):
+        oversight_export_run(
+            acting_user=user,
+            agency="DMHAS",
+            workbook="authorization_detail",
+            period=Q2,
+            directory=tmp_path,
+            at=AT,
+        )
+    assert list(tmp_path.iterdir()) == []
+    assert not AccessLog.objects.filter(user=user).exists()
