@@ -43,5 +43,5 @@ def job_result_download(request: HttpRequest, pk: int) -> FileResponse:
             request=request,
             purpose=f"download of the result of job {job.pk} ({job.kind})",
         )
-    name = job.result_file.name.rsplit("/", 1)[-1]
+    name = (job.result_file.name or "").rsplit("/", 1)[-1]
     return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
