@@ -236,3 +236,28 @@ def test_the_purge_runs_nightly_through_celery_beat(db):
     task = PeriodicTask.objects.get(task="oversight.files_purge")
     assert task.enabled and task.crontab.hour == "3"
     assert oversight_files_purge_task() == 0
+
+
+def test_the_command_writes_csv_without_suppression_when_asked(scene, agency_user, tmp_path):
+    import zipfile
+
+    import pandas as pd
+
+    agency_user("DMHAS")
+    call_command(
+        "export_oversight",
+        "--agency=dmhas",
+        "--workbook=utilization",
+        "--period=2026-05",
+        "--format=csv",
+        "--suppress=off",
+        f"--output={tmp_path}",
+        "--user=agency_viewer_DMHAS",
+        stdout=io.StringIO(),
+    )
+    path = tmp_path / "oversight_DMHAS_utilization_2026-05.zip"
+    with zipfile.ZipFile(path) as archive:
+        decisions = pd.read_csv(archive.open("decisions.csv"))
+        definitions = pd.read_csv(archive.open("definitions.csv"))
+    assert decisions["Total"].tolist() == [1, 1]  # May: request 3 denied, and the total row
+    assert definitions["Meaning"].str.startswith("not applied", na=False).any()
