@@ -33,7 +33,9 @@ class ExportForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["workbook"].choices = [(s.code, s.title) for s in CATALOG.values()]
+        workbook = self.fields["workbook"]
+        assert isinstance(workbook, forms.ChoiceField)
+        workbook.choices = [(s.code, s.title) for s in CATALOG.values()]
         if not user.has_role("admin"):
             del self.fields["agency"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from oversight.rules import agency_scope
 RECENT = 20
 
 
-def _may_export(user) -> bool:  # type: ignore[no-untyped-def]
+def _may_export(user: Any) -> bool:
     return bool(user.has_perm("core.export_oversight") or user.has_role("admin"))
 
 
@@ -32,7 +34,9 @@ def export(request: HttpRequest) -> HttpResponse:
         job = job_create(kind=OVERSIGHT_EXPORT, acting_user=user, params=form.job_params())
         return redirect("core:job_detail", job.pk)
     agency = getattr(user, "agency", "")
-    recent = jobs_visible_to(user=user).filter(kind=OVERSIGHT_EXPORT, created_by=user)[:RECENT]
+    recent = jobs_visible_to(user=user).filter(kind=OVERSIGHT_EXPORT, created_by_id=user.pk)[
+        :RECENT
+    ]
     context = {
         "form": form,
         "catalog": list(CATALOG.values()),

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from oversight.catalog import workbook_for, workbooks_for
@@ -22,7 +23,7 @@ UNKNOWN_USER = "No active user named {name!r}."
 class Command(BaseCommand):
     help = "Write oversight workbooks for one agency (default: all of its workbooks, last full quarter)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--agency", required=True, help="DSS, DCF or DMHAS")
         parser.add_argument("--workbook", action="append", default=[], help="a workbook code")
         parser.add_argument("--period", default="", help="2026Q3 or 2026-07")
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--suppress", choices=("on", "off"), default=None)
         parser.add_argument("--user", default="", help="username the export is logged under")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
         try:
             agency = agency_scope(options["agency"].upper()).agency

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from oversight.jobs import oversight_files_purge
@@ -10,6 +12,6 @@ from oversight.jobs import oversight_files_purge
 class Command(BaseCommand):
     help = "Remove oversight export files kept longer than OVERSIGHT_FILE_RETENTION_DAYS."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         removed = oversight_files_purge()
         self.stdout.write(f"{removed} file(s) removed")
