@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "care",
     "par",
     "relations",
+    "oversight",
     "aso",
 ]
 
@@ -277,6 +278,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # How long finished job result files are kept before the cleanup task removes them.
 JOB_RESULT_RETENTION_DAYS = int(env("JOB_RESULT_RETENTION_DAYS", "7"))
+# How long oversight export files are kept (`manage.py purge_oversight_files`).
+OVERSIGHT_FILE_RETENTION_DAYS = int(env("OVERSIGHT_FILE_RETENTION_DAYS", "7"))
 
 # Sessions end after SESSION_IDLE_TIMEOUT without activity and SESSION_ABSOLUTE_LIFETIME after sign-in
 # (aso.core.middleware.SessionLifetimeMiddleware); the cookie and the stored session expire with the latter.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("authorizations.urls_review")),
     path("par/", include("par.urls")),
     path("care/", include("care.urls")),
+    path("oversight/", include("oversight.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     path(

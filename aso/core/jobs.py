@@ -34,6 +34,10 @@ JobHandler = Callable[[Job, "JobReporter"], dict[str, Any] | None]
 _HANDLERS: dict[str, JobHandler] = {}
 
 UNKNOWN_KIND = "No handler is registered for job kind {kind!r}."
+# A job whose params hold this key set keeps its result file to the person who started it (an
+# oversight workbook is disclosed to that person's agency, not to whoever watches jobs); each download
+# of it is written to the access log (aso.core.views.job_result_download).
+PRIVATE_RESULT = "private_result"
 
 
 class JobFailure(Exception):

@@ -6,7 +6,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from aso.core.jobs import live_progress
+from aso.core.audit import access_log_record
+from aso.core.choices import AccessAction
+from aso.core.jobs import PRIVATE_RESULT, live_progress
 from aso.core.selectors import access_job, jobs_visible_to
 
 PAGE_SIZE = 50
@@ -32,5 +34,14 @@ def job_result_download(request: HttpRequest, pk: int) -> FileResponse:
     job = access_job(user=request.user, pk=pk)
     if not job.result_file:
         raise Http404("This job has no file to download.")
-    name = job.result_file.name.rsplit("/", 1)[-1]
+    if job.params.get(PRIVATE_RESULT):
+        if job.created_by_id != request.user.pk:
+            raise Http404("This job has no file to download.")
+        access_log_record(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            request=request,
+            purpose=f"download of the result of job {job.pk} ({job.kind})",
+        )
+    name = (job.result_file.name or "").rsplit("/", 1)[-1]
     return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)

@@ -218,17 +218,26 @@ def _tally(rows: QuerySet[Request], overturned: QuerySet[Appeal]) -> Tally:
 
 def pa_metrics_for_year(*, year: int) -> PaMetrics:
     """The nine CMS figures for a calendar year (New York), from the stored requests."""
-    start, end = local_midnight(dt.date(year, 1, 1)), local_midnight(dt.date(year + 1, 1, 1))
+    return pa_metrics_between(first=dt.date(year, 1, 1), last=dt.date(year, 12, 31))
+
+
+def pa_metrics_between(
+    *, first: dt.date, last: dt.date, requests: QuerySet[Request] | None = None
+) -> PaMetrics:
+    """The nine figures for the determinations from `first` through `last` (New York days), over
+    `requests` (every request by default; oversight exports pass an agency's population)."""
+    start, end = local_midnight(first), local_midnight(last + dt.timedelta(days=1))
     decided = Q(status__in=DETERMINED, decided_at__gte=start, decided_at__lt=end)
     deemed = Q(status__in=OPEN, deemed_denied_at__isnull=False, due_at__gte=start, due_at__lt=end)
-    rows = Request.objects.filter(review_path=ReviewPath.PRIOR_AUTH).filter(decided | deemed)
+    source = Request.objects.all() if requests is None else requests
+    rows = source.filter(review_path=ReviewPath.PRIOR_AUTH).filter(decided | deemed)
     overturned = Appeal.objects.filter(
         status=AppealStatus.DECIDED,
         outcome__in=(AppealOutcome.OVERTURNED, AppealOutcome.PARTIALLY_OVERTURNED),
     )
     return metrics_from(
-        year,
-        _services(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        first.year,
+        _services(first, last),
         standard=_tally(rows.filter(urgency="standard"), overturned),
         expedited=_tally(rows.exclude(urgency="standard"), overturned),
     )
