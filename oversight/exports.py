@@ -1,10 +1,16 @@
-"""File formats of oversight exports: an xlsx written by xlsxwriter in constant-memory (streaming)
-mode, or a zip of CSV files. Both begin with the definitions; neither holds view or domain logic."""
+"""File formats of oversight exports: an xlsx, or a zip of CSV files. Both begin with the definitions;
+neither holds view or domain logic.
+
+Workbooks of counts (cross-tabs, figures per group) are written by xlsxwriter in constant-memory mode
+(cell by cell formats: suppressed cells, rates). Workbooks of member-level rows (listings, up to
+millions of rows) are written by rustpy-xlsxwriter (Rust, streaming): measured about 8 times faster
+(bench/bench_oversight.py, docs/oversight.md)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -12,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from rustpy_xlsxwriter import FastExcel, Format
 
 from oversight.rules import SUPPRESS_MAX, SUPPRESS_MIN, SUPPRESSED, SuppressedTable, suppress
 from oversight.sheets import CrossTab, Listing, Measures, Sheet
@@ -177,17 +184,95 @@ def _width(text: str) -> float:
     return max(MIN_WIDTH, min(MAX_WIDTH, len(text) + 3))
 
 
+def _records(headers: Sequence[str], rows: Iterator[Sequence[Any]], counter: list[int]) -> Any:
+    """The rows as the dicts rustpy-xlsxwriter reads (keyed by header), counted as they go."""
+    n = 0
+    for row in rows:
+        n += 1
+        yield dict(zip(headers, row, strict=True))
+    counter[0] = n
+
+
+def _listing_formats(listing: Listing) -> dict[str, Format]:
+    """The listing's number formats by column name (the keys rustpy-xlsxwriter uses)."""
+    return {
+        listing.headers[col]: Format().set_num_format(number_format)
+        for col, number_format in listing.formats.items()
+    }
+
+
+def write_listing_xlsx(
+    path: Path,
+    *,
+    definitions: list[list[str]],
+    sheets: list[tuple[str, Listing]],
+) -> dict[str, int]:
+    """Write a workbook of member-level listings with rustpy-xlsxwriter: the definitions sheet, then
+    each listing streamed from its iterator (constant memory: rows go to disk as they are read).
+
+    Same layout as the xlsxwriter workbooks: styled, frozen header row, autofilter, column widths and
+    number formats. Rows per sheet."""
+    header_format = (
+        Format().set_bold().set_background_color(HEADER_COLOR).set_text_wrap().set_align("top")
+    )
+    wrap = Format().set_text_wrap().set_align("top")
+    book = FastExcel(path, output_format="xlsx").freeze(row=1)
+    head = definitions[0]
+    book.sheet(
+        "Definitions",
+        [dict(zip(head, row, strict=True)) for row in definitions[1:]],
+        column_widths=[28, 100, 24],
+        column_formats=[wrap] * len(head),
+        header_format=header_format,
+        autofilter=True,
+    )
+    counters: dict[str, list[int]] = {}
+    for name, listing in sheets:
+        headers = list(listing.headers)
+        if len(set(headers)) != len(headers):
+            raise ValueError(f"Duplicate column names in sheet {name!r}.")
+        widths = [_width(h) for h in headers]
+        widths[0] = max(widths[0], 14)
+        rows = iter(listing.rows)
+        first = next(rows, None)
+        data: Any
+        if first is None:  # no rows: a header-only sheet (records carry their header)
+            import pandas as pd
+
+            data = pd.DataFrame(columns=headers)
+            counters[name] = [0]
+        else:
+            counters[name] = [0]
+            data = _records(headers, itertools.chain([first], rows), counters[name])
+        book.sheet(
+            name[:31],
+            data,
+            column_widths=widths,
+            column_formats=_listing_formats(listing),
+            header_format=header_format,
+            autofilter=True,
+        )
+    book.save()  # reads every iterator to the end; an error in one propagates, the caller cleans up
+    return {name: counter[0] for name, counter in counters.items()}
+
+
 def write_xlsx(
     path: Path,
     *,
     definitions: list[list[str]],
     sheets: list[tuple[str, Sheet]],
     suppressed: bool,
+    fast_listings: bool = True,
 ) -> dict[str, int]:
     """Write the workbook to `path`: definitions first, then each sheet. Rows per sheet.
 
-    xlsxwriter in constant-memory mode: measured (bench/bench_oversight_writers.py) at 2.5 times the
-    speed of openpyxl's write-only mode, with flat memory."""
+    A workbook of listings only (member-level rows) goes to `write_listing_xlsx` (rustpy-xlsxwriter,
+    about 8 times faster than xlsxwriter, bench/bench_oversight.py). Others: xlsxwriter in
+    constant-memory mode (2.5 times the speed of openpyxl's write-only mode, flat memory);
+    `fast_listings=False` writes listings that way too (the benchmark's baseline)."""
+    listings = [(name, data) for name, data in sheets if isinstance(data, Listing)]
+    if fast_listings and sheets and len(listings) == len(sheets):
+        return write_listing_xlsx(path, definitions=definitions, sheets=listings)
     book = _Book(path)
     counts: dict[str, int] = {}
     try:

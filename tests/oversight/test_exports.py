@@ -217,3 +217,30 @@ def test_the_detail_sheet_reports_progress_while_it_streams(
     assert (95.0, "Writing rows: 2 of 2") in seen
     assert seen[-1] == (100, "Done")
     assert all("3000000" not in msg for _, msg in seen)  # counts only, no member ids
+
+
+def test_the_detail_workbook_opens_with_openpyxl_and_pandas(scene, agency_user, tmp_path):
+    """Written by rustpy-xlsxwriter: definitions, styled frozen header, filter, formats, rows."""
+    result = _run(tmp_path, agency_user("DSS"), workbook="authorization_detail")
+    assert result.rows == {"Authorizations": 2}
+    book = openpyxl.load_workbook(result.path)
+    assert book.sheetnames == ["Definitions", "Authorizations"]
+    assert _definitions(book)["Agency"] == "DSS"
+    detail = book["Authorizations"]
+    assert detail.freeze_panes == "A2"
+    assert detail.auto_filter.ref == "A1:N3"
+    assert detail["A1"].font.b
+    assert detail.column_dimensions["A"].width >= 14
+    assert [c.value for c in detail[1]] == list(sheets.DETAIL_HEADERS)
+    assert detail["I2"].number_format == "yyyy-mm-dd"
+    assert detail["K2"].number_format == "#,##0"
+    frame = pd.read_excel(result.path, sheet_name="Authorizations", dtype={"Medicaid id": str})
+    assert frame["Medicaid id"].tolist() == ["300000001", "300000002"]
+    assert list(frame.columns) == list(sheets.DETAIL_HEADERS)
+
+
+def test_a_detail_workbook_without_rows_keeps_its_header(scene, agency_user, tmp_path):
+    result = _run(tmp_path, agency_user("DMHAS"), agency="DMHAS", workbook="authorization_detail")
+    assert result.rows == {"Authorizations": 0}
+    rows = list(openpyxl.load_workbook(result.path)["Authorizations"].iter_rows(values_only=True))
+    assert rows == [sheets.DETAIL_HEADERS]
