@@ -9,6 +9,7 @@ import os
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -177,13 +178,30 @@ def test_the_command_defaults_to_the_last_full_quarter(scene, agency_user, tmp_p
     assert [p.name for p in tmp_path.iterdir()] == [f"oversight_DSS_eligibility_{label}.xlsx"]
 
 
+def test_a_scheduled_run_is_logged_under_the_service_account(scene, tmp_path):
+    call_command(
+        "export_oversight",
+        "--agency=DMHAS",
+        "--workbook=authorization_detail",
+        "--period=2026Q2",
+        f"--output={tmp_path}",
+        stdout=io.StringIO(),
+    )
+    account = get_user_model().objects.get(username="scheduled_oversight_export")
+    assert not account.has_usable_password()
+    assert AccessLog.objects.filter(user=account).exists()
+    assert [p.name for p in tmp_path.iterdir()] == [
+        "oversight_DMHAS_authorization_detail_2026Q2.xlsx"
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--agency=DOC"], "Unknown agency"),
         (["--agency=DCF", "--period=2030Q1"], "starts after today"),
         (["--agency=DCF", "--workbook=nope"], "Unknown workbook"),
-        (["--agency=DCF"], "--user"),
+        (["--agency=DCF", "--user=nobody"], "No active user named 'nobody'"),
     ],
 )
 def test_the_command_refuses_bad_input(scene, tmp_path, args, message):

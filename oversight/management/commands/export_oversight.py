@@ -1,5 +1,8 @@
-"""manage.py export_oversight --agency DCF --user NAME [--workbook CODE ...] [--period 2026Q3]
-[--output DIR] [--format xlsx|csv] [--suppress on|off]: write an agency's workbooks for scheduled use."""
+"""manage.py export_oversight --agency DCF [--workbook CODE ...] [--period 2026Q3] [--output DIR]
+[--format xlsx|csv] [--suppress on|off] [--user NAME]: write an agency's workbooks for scheduled use.
+
+Every export is logged under a user: the person named with --user, or, for a scheduled run, the
+service account SCHEDULED_EXPORT_USER (created on first use, with no password: nobody signs in as it)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from oversight.choices import ExportFormat
 from oversight.rules import agency_scope, export_period, last_full_quarter
 from oversight.services import oversight_export_run
 
-NO_USER = "Name the person the export is logged under with --user (every export is logged)."
+SCHEDULED_EXPORT_USER = "scheduled_oversight_export"
 UNKNOWN_USER = "No active user named {name!r}."
 
 
@@ -30,7 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="", help="directory (default MEDIA_ROOT/oversight)")
         parser.add_argument("--format", default=ExportFormat.XLSX, choices=ExportFormat.values)
         parser.add_argument("--suppress", choices=("on", "off"), default=None)
-        parser.add_argument("--user", default="", help="username the export is logged under")
+        parser.add_argument(
+            "--user",
+            default="",
+            help=f"username the export is logged under (default: {SCHEDULED_EXPORT_USER})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
@@ -45,11 +52,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         specs = specs or workbooks_for(agency)
-        if not options["user"]:
-            raise CommandError(NO_USER)
-        user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-        if user is None:
-            raise CommandError(UNKNOWN_USER.format(name=options["user"]))
+        user = _logged_user(options["user"])
         output = Path(options["output"] or Path(settings.MEDIA_ROOT) / "oversight")
         suppress = {None: None, "on": True, "off": False}[options["suppress"]]
         for spec in specs:
@@ -63,3 +66,20 @@ class Command(BaseCommand):
                 fmt=options["format"],
             )
             self.stdout.write(f"{result.path} ({sum(result.rows.values())} rows)")
+
+
+def _logged_user(name: str) -> Any:
+    """The person named, or the scheduled-export service account (which cannot sign in)."""
+    users = get_user_model().objects
+    if name:
+        user = users.filter(username=name, is_active=True).first()
+        if user is None:
+            raise CommandError(UNKNOWN_USER.format(name=name))
+        return user
+    user, created = users.get_or_create(
+        username=SCHEDULED_EXPORT_USER, defaults={"first_name": "Scheduled", "last_name": "export"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
