@@ -62,10 +62,10 @@ def claims_load_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
 @job_handler(SCORE_RUN)
 def score_run_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
     """Score the period named in the job: params ``label`` (2026Q3) or ``start`` and ``end``."""
-    from par.services import score_run_execute, score_run_start
+    from par.services import score_run_execute, score_run_for_job
 
     period = period_from_params(job.params)
-    run = score_run_start(acting_user=job.created_by, period=period, job=job)
+    run = score_run_for_job(acting_user=job.created_by, period=period, job=job)
     reporter.log(f"run {run.pk} for {period.label}")
     run = score_run_execute(run=run, progress=reporter.progress)
     job.counts = {key: value for key, value in run.counts.items()}

@@ -148,6 +148,15 @@ def score_run_start(*, acting_user: Any, period: ReportingPeriod, job: Any = Non
     return run
 
 
+def score_run_for_job(*, acting_user: Any, period: ReportingPeriod, job: Any) -> ScoreRun:
+    """The job's run: the one an interrupted attempt left running (a worker killed mid-run; nothing
+    of it was written) is picked up again, so a retried job never leaves a run "running" forever."""
+    left = ScoreRun.objects.filter(job=job, status=RunStatus.RUNNING).order_by("pk").first()
+    if left is not None:
+        return left
+    return score_run_start(acting_user=acting_user, period=period, job=job)
+
+
 def score_run_execute(*, run: ScoreRun, progress: Progress = _no_progress) -> ScoreRun:
     """Score every measure in force for the run's period, in one transaction.
 

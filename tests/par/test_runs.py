@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from aso.core.jobs import job_run
 from aso.core.models import Job
 from par import running
 from par.models import (
@@ -181,6 +182,17 @@ def test_run_par_command_runs_through_a_job(q1_world):
     assert f"PAR run {created.pk} for 2026Q1" in out.getvalue()
     call_command("run_par", "--start", "2026-01-01", "--end", "2026-03-31", stdout=StringIO())
     assert ScoreRun.objects.order_by("-pk").first().label == "2026Q1"
+
+
+def test_a_retried_job_picks_up_the_run_its_killed_attempt_left_running(q1_world):
+    job = Job.objects.create(kind="par_run", params={"label": "2026Q1"})
+    interrupted = score_run_start(acting_user=None, period=Q1, job=job)  # the worker died here
+    assert not ProviderScore.objects.filter(run=interrupted).exists()
+    job_run(job.pk)  # the broker hands the task back: the second attempt
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.result["run"] == interrupted.pk
+    assert list(ScoreRun.objects.filter(job=job).values_list("status", flat=True)) == ["succeeded"]
+    assert ProviderScore.objects.filter(run=interrupted).exists()
 
 
 @pytest.mark.parametrize("args", [["--period", "2026Q5"], ["--start", "2026-03-01"], []])
