@@ -76,7 +76,7 @@ def _token(provider) -> str:  # type: ignore[no-untyped-def]
 
 def _payloads(provider, path: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Registrations for members covered today who hold nothing at this provider yet."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import Exists, OuterRef, Q
     from django.utils import timezone
 
     from authorizations.models import Request
@@ -85,9 +85,12 @@ def _payloads(provider, path: Path) -> dict[str, int]:  # type: ignore[no-untype
 
     today = timezone.localdate()
     offered: dict[str, list[int]] = {}
-    for code, site in ServiceOffering.objects.filter(site__provider=provider).values_list(
-        "level_of_care__code", "site_id"
-    ):
+    in_force = ServiceOffering.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=today),
+        site__provider=provider,
+        effective_from__lte=today,
+    )  # only offerings in force today (the provider-import benchmark may have changed some)
+    for code, site in in_force.values_list("level_of_care__code", "site_id"):
         offered.setdefault(code, []).append(site)
     adults = today.replace(year=today.year - 19)
     members = (
