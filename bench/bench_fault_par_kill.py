@@ -20,17 +20,19 @@ import subprocess
 import sys
 import time
 
-from common import ROOT, Measurement, Result, django_setup
+from common import (
+    ROOT,
+    Measurement,
+    Result,
+    celery_worker,
+    django_setup,
+    pool_children,
+)
 
 RPORT = os.environ.get("FAULT_REDIS_PORT", "63835")
 KILL_AFTER = float(os.environ.get("FAULT_KILL_AFTER", "5"))
 START, END = "2025-11-01", "2026-10-31"
 MEDIA = ROOT / "bench" / "data" / "faults_media"
-
-
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True)
-    return [int(line) for line in out.stdout.split()]
 
 
 def _run(*, kill: bool) -> dict[str, object]:
@@ -41,12 +43,7 @@ def _run(*, kill: bool) -> dict[str, object]:
     from par.jobs import SCORE_RUN
     from par.models import ProviderScore, ScoreRun
 
-    env = {**os.environ, "MEDIA_ROOT": str(MEDIA)}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "aso", "worker", "-P", "prefork", "-c", "1",
-         "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    worker = celery_worker({**os.environ, "MEDIA_ROOT": str(MEDIA)})
     try:
         with transaction.atomic():
             job = job_create(kind=SCORE_RUN, acting_user=None, params={"start": START, "end": END})
@@ -59,7 +56,7 @@ def _run(*, kill: bool) -> dict[str, object]:
         facts: dict[str, object] = {}
         if kill:
             time.sleep(KILL_AFTER)
-            children = _children(worker.pid)
+            children = pool_children(worker.pid)
             assert children, "the worker has no child process to kill"
             for child in children:
                 os.kill(child, signal.SIGKILL)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -32,7 +31,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from common import ROOT, Measurement, Result
+from common import ROOT, Measurement, Result, free_port, serve_gunicorn
 
 PGPORT = os.environ.get("PGPORT", "54393")
 NAME = "aso_restart"
@@ -59,30 +58,6 @@ def _manage(*args: str) -> None:
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": URL, "DEBUG": "0", "DB_CONN_MAX_AGE": "60"}
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "aso.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "--log-level", "critical"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2).read()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("gunicorn did not answer /health/ within 60 s")
 
 
 def _payloads() -> tuple[str, list[bytes]]:
@@ -199,8 +174,8 @@ def main() -> int:
 
     token, bodies = _payloads()
     connection.close()
-    port = _free_port()
-    server = _serve(port)
+    port = free_port()
+    server = serve_gunicorn(port)
     pg = {**os.environ}
     try:
         start = time.monotonic()

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from common import ROOT, Measurement, Result
+from common import ROOT, Measurement, Result, celery_worker, pool_children
 
 PGPORT = os.environ.get("PGPORT", "54391")
 FILE = ROOT / "bench" / "data" / "population.csv"
@@ -56,45 +56,6 @@ def _fresh_database(name: str) -> str:
     return url
 
 
-def _worker(url: str, broker: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "MEDIA_ROOT": str(MEDIA),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "aso",
-            "worker",
-            "-P",
-            "prefork",
-            "-c",
-            "1",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(
-        ["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True
-    ).stdout
-    return [int(line) for line in out.split()]
-
-
 def _run(url: str, broker: str, *, kill: bool) -> dict[str, object]:
     """Submit the file against `url` through a real worker; kill its child halfway when asked."""
     from django.contrib.auth import get_user_model
@@ -106,7 +67,15 @@ def _run(url: str, broker: str, *, kill: bool) -> dict[str, object]:
 
     connections["default"].close()
     connections["default"].settings_dict.update(_db_settings(url))
-    worker = _worker(url, broker)
+    worker = celery_worker(
+        {
+            **os.environ,
+            "DATABASE_URL": url,
+            "CELERY_BROKER_URL": broker,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "MEDIA_ROOT": str(MEDIA),
+        }
+    )
     try:
         user, _ = get_user_model().objects.get_or_create(username="bench_faults")
         with FILE.open("rb") as handle, transaction.atomic():
@@ -128,7 +97,7 @@ def _run(url: str, broker: str, *, kill: bool) -> dict[str, object]:
         running = time.monotonic()
         if kill:
             time.sleep(KILL_AFTER)
-            children = _children(worker.pid)
+            children = pool_children(worker.pid)
             assert children, "the worker has no child process to kill"
             for child in children:
                 os.kill(child, signal.SIGKILL)

@@ -19,7 +19,15 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, Measurement, Result, django_setup
+from common import (
+    ROOT,
+    Measurement,
+    Result,
+    celery_worker,
+    django_setup,
+    free_port,
+    serve_gunicorn,
+)
 
 SECONDS = int(os.environ.get("MIXED_SECONDS", "300"))
 USERS = int(os.environ.get("MIXED_USERS", "20"))
@@ -106,15 +114,9 @@ def main() -> int:
     redis = {**os.environ, "RROOT": str(OUT / "redis"), "RPORT": RPORT}
     subprocess.run(["scripts/redis.sh", "start"], cwd=ROOT, env=redis, check=True)
     env = {**os.environ, "DEBUG": "0", "DB_CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING"}
-    import bench_registration_api as registration
-
-    port = registration._free_port()
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "aso", "worker", "-P", "prefork", "-c", "1",
-         "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    server = registration._serve(port)
+    port = free_port()
+    worker = celery_worker(env)
+    server = serve_gunicorn(port)
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     try:
         subprocess.run(

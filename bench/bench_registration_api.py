@@ -18,27 +18,27 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from common import ROOT, Measurement, Result, database_vendor, django_setup
+from common import (
+    ROOT,
+    Measurement,
+    Result,
+    database_vendor,
+    django_setup,
+    free_port,
+    serve_gunicorn,
+)
 
 USERS = int(os.environ.get("BENCH_USERS", "8"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 BIN = Path(sys.executable).parent
 LOCUSTFILE = ROOT / "bench" / "locust_registration.py"
 PAYLOADS = 60_000  # more than 60 s can use at the target rate
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _bench_provider():  # type: ignore[no-untyped-def]
@@ -128,31 +128,6 @@ def _payloads(provider, path: Path) -> dict[str, int]:  # type: ignore[no-untype
     return counts
 
 
-def _serve(port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "server_settings",
-        "PYTHONPATH": f"{ROOT / 'bench'}{os.pathsep}{ROOT}",
-        "DEBUG": "0",
-        "DB_CONN_MAX_AGE": "60",
-        "LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "aso.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2).read()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("gunicorn did not answer /health/ within 60 s")
-
-
 def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict[str, float]:
     prefix = out / task
     env = {
@@ -238,9 +213,9 @@ def main() -> None:
     payloads = work / "payloads.tsv"
     planned = _payloads(provider, payloads)
     before = (Request.objects.count(), Authorization.objects.count())
-    port = _free_port()
+    port = free_port()
     load_before = _load()
-    server = _serve(port)
+    server = serve_gunicorn(port)
     try:
         baseline = _locust("ping", port, token, payloads, work)
         figure = _locust("register", port, token, payloads, work)

@@ -115,3 +115,57 @@ def signed_in_client(user: object) -> object:
     session[MFA_DEVICE] = device.persistent_id
     session.save()
     return client
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_gunicorn(port: int) -> subprocess.Popen[bytes]:
+    """gunicorn (2 sync workers, DEBUG off, persistent connections) on the environment's database, with
+    the bench ping endpoint beside the project's URLs; returns once /health/ answers."""
+    import urllib.request
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "server_settings",
+        "PYTHONPATH": f"{ROOT / 'bench'}{os.pathsep}{ROOT}",
+        "DEBUG": "0",
+        "DB_CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "aso.wsgi:application", "-w", "2",
+         "-b", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2).read()
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not answer /health/ within 60 s")
+
+
+def celery_worker(env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """A real Celery worker as production runs it (prefork, one child process; late acknowledgement and
+    reject-on-worker-lost come from the settings) on the environment's database and broker."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "aso", "worker", "-P", "prefork", "-c", "1",
+         "--without-gossip", "--without-mingle", "-l", "warning"],
+        cwd=ROOT, env=env or dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def pool_children(pid: int) -> list[int]:
+    """The process ids of a worker's pool children (the processes that run the tasks)."""
+    out = subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True)
+    return [int(line) for line in out.stdout.split()]

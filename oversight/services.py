@@ -261,3 +261,20 @@ def consent_revoke(*, acting_user: Any, consent: Consent, at: datetime | None = 
     locked._history_user = acting_user  # type: ignore[attr-defined]
     locked.save(update_fields=["revoked_at"])
     return locked
+
+
+SCHEDULED_EXPORT_USER = "scheduled_oversight_export"
+
+
+def scheduled_export_user() -> Any:
+    """The account scheduled exports are logged under (every export names a user in the access log):
+    created on first use with no usable password, so nobody can sign in as it."""
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(
+        username=SCHEDULED_EXPORT_USER, defaults={"first_name": "Scheduled", "last_name": "export"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 SKIP_NAMESPACES = {"admin"}
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -75,3 +75,15 @@ def api_url_names() -> set[str]:
 def all_url_names() -> set[str]:
     """Every named page (URL patterns serving documented API operations excluded)."""
     return {name for name, _ in iter_url_names()} - api_url_names()
+
+
+SAMPLE_VALUES = ("1", "A26-0000001")  # an id; a request or authorization number
+
+
+def sample_url(name: str, pattern: URLPattern) -> str:
+    """The URL of a named pattern with a value each of its converters accepts (objects need not exist)."""
+    kwargs = {
+        key: next(v for v in SAMPLE_VALUES if re.fullmatch(conv.regex, v))
+        for key, conv in pattern.pattern.converters.items()
+    }
+    return reverse(name, kwargs=kwargs)

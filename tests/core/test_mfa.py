@@ -14,7 +14,7 @@ from aso.core.accounts import mfa
 from aso.core.accounts.sessions import MFA_DEVICE
 from tests.clients import SignedInClient, authenticator_for, totp_now
 from tests.conftest import PASSWORD
-from tests.urlconf import iter_url_names
+from tests.urlconf import iter_url_names, sample_url
 
 pytestmark = pytest.mark.django_db
 
@@ -120,11 +120,6 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(make_user):
     )
 
 
-def _sample(converter: object) -> str:
-    """A value the URL converter accepts: an id, or a request/authorization number."""
-    return next(v for v in ("1", "A26-0000001") if re.fullmatch(converter.regex, v))  # type: ignore[attr-defined]
-
-
 def test_a_session_without_its_second_factor_reaches_no_page(make_user):
     """Every page (but the sign-in steps and public pages) sends it to the code page."""
     client = Client()
@@ -138,8 +133,7 @@ def test_a_session_without_its_second_factor_reaches_no_page(make_user):
             or getattr(pattern.callback, "login_required", True) is False
         ):
             continue  # sign-in steps, the API, and public pages (an invitation link) need no session
-        kwargs = {key: _sample(conv) for key, conv in pattern.pattern.converters.items()}
-        response = client.get(reverse(name, kwargs=kwargs))
+        response = client.get(sample_url(name, pattern))
         assert response.status_code == 302, f"{name}: {response.status_code}"
         assert response["Location"].startswith(reverse("accounts:mfa_verify")), name
         checked += 1

@@ -6,7 +6,7 @@ from django.urls import reverse
 from aso.core.roles import ROLES
 from tests.clients import authenticator_for, totp_now
 from tests.conftest import PASSWORD
-from tests.urlconf import iter_url_names
+from tests.urlconf import iter_url_names, sample_url
 
 pytestmark = pytest.mark.django_db
 
@@ -19,20 +19,12 @@ PUBLIC = {
 }  # the API answers 401/403 itself; see test_api_auth
 
 
-def _sample_url(name, pattern):  # type: ignore[no-untyped-def]
-    kwargs = {
-        key: 1 if conv.__class__.__name__ == "IntConverter" else "X0000001"
-        for key, conv in pattern.pattern.converters.items()
-    }
-    return reverse(name, kwargs=kwargs)
-
-
 def test_every_page_redirects_anonymous_users_to_sign_in(client):
     checked = 0
     for name, pattern in iter_url_names():
         if name in PUBLIC or getattr(pattern.callback, "login_required", True) is False:
             continue  # public by design (sign-in, health, an invitation link)
-        url = _sample_url(name, pattern)
+        url = sample_url(name, pattern)
         if url.startswith("/api/"):
             continue  # the API answers 401/403 itself: see the API matrix
         response = client.get(url)

@@ -17,9 +17,8 @@ from django.utils import timezone
 from oversight.catalog import workbook_for, workbooks_for
 from oversight.choices import ExportFormat
 from oversight.rules import agency_scope, export_period, last_full_quarter
-from oversight.services import oversight_export_run
+from oversight.services import SCHEDULED_EXPORT_USER, oversight_export_run, scheduled_export_user
 
-SCHEDULED_EXPORT_USER = "scheduled_oversight_export"
 UNKNOWN_USER = "No active user named {name!r}."
 
 
@@ -52,7 +51,12 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         specs = specs or workbooks_for(agency)
-        user = _logged_user(options["user"])
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
+                raise CommandError(UNKNOWN_USER.format(name=options["user"]))
+        else:
+            user = scheduled_export_user()
         output = Path(options["output"] or Path(settings.MEDIA_ROOT) / "oversight")
         suppress = {None: None, "on": True, "off": False}[options["suppress"]]
         for spec in specs:
@@ -66,20 +70,3 @@ class Command(BaseCommand):
                 fmt=options["format"],
             )
             self.stdout.write(f"{result.path} ({sum(result.rows.values())} rows)")
-
-
-def _logged_user(name: str) -> Any:
-    """The person named, or the scheduled-export service account (which cannot sign in)."""
-    users = get_user_model().objects
-    if name:
-        user = users.filter(username=name, is_active=True).first()
-        if user is None:
-            raise CommandError(UNKNOWN_USER.format(name=name))
-        return user
-    user, created = users.get_or_create(
-        username=SCHEDULED_EXPORT_USER, defaults={"first_name": "Scheduled", "last_name": "export"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
