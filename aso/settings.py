@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "par",
     "relations",
     "oversight",
+    "interop",
     "aso",
 ]
 

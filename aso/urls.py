@@ -29,6 +29,7 @@ urlpatterns = [
     path("par/", include("par.urls")),
     path("care/", include("care.urls")),
     path("oversight/", include("oversight.urls")),
+    path("", include("interop.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     path(
