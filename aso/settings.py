@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_results",
     "django_celery_beat",
+    "oauth2_provider",
     "aso.core",
     "providers",
     "members",
@@ -230,6 +231,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "aso.core.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# OAuth2 client credentials for provider systems (FHIR PAS, X12 278): django-oauth-toolkit. Each
+# Application belongs to a provider-system user linked to one organization (docs/api.md).
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {
+        "system/Claim.write": "Submit prior-authorization requests",
+        "system/ClaimResponse.read": "Read decisions",
+        "system/Coverage.read": "Read members' coverage",
+    },
+    "DEFAULT_SCOPES": ["system/Claim.write", "system/ClaimResponse.read", "system/Coverage.read"],
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "ASO platform API",
     "DESCRIPTION": "Eligibility, registrations, authorizations and provider data for a behavioral-health ASO.",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from oauth2_provider import views as oauth2_views
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from aso import views
@@ -30,6 +31,7 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("oversight/", include("oversight.urls")),
     path("", include("interop.urls")),
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2_token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     path(
