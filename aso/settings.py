@@ -244,6 +244,8 @@ OAUTH2_PROVIDER = {
 }
 
 SPECTACULAR_SETTINGS = {
+    # FHIR operation paths keep their "$" (Claim/$submit): interop/fhir/schema.py.
+    "PREPROCESSING_HOOKS": ["interop.fhir.schema.fhir_paths"],
     "TITLE": "ASO platform API",
     "DESCRIPTION": "Eligibility, registrations, authorizations and provider data for a behavioral-health ASO.",
     "VERSION": "1",
