@@ -24,7 +24,7 @@ from interop.fhir.capability import capability_statement, services_list
 from interop.fhir.coverage import coverage_bundle, coverage_member
 from interop.fhir.mapping import SUBMIT_PERMS, inquire, submit
 from interop.fhir.outcome import FhirProblem, Issue, operation_outcome
-from interop.fhir.parse import bundle_read, claim_read
+from interop.fhir.parse import NOT_JSON, bundle_read, claim_read
 from interop.fhir.response import claim_response, response_bundle
 from interop.models import ApiCall
 from members.models import Member
@@ -67,6 +67,9 @@ class FhirView(APIView):
         if isinstance(exc, FhirProblem):
             self.issue_count = len(exc.issues)
             return Response(operation_outcome(exc.issues), status=exc.status)
+        if isinstance(exc, exceptions.ParseError):  # the OAuth2 check reads the body first
+            exc = FhirProblem([Issue("structure", NOT_JSON)])
+            return self.handle_exception(exc)
         response = super().handle_exception(exc)
         if isinstance(exc, exceptions.APIException):
             detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
