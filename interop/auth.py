@@ -18,7 +18,8 @@ class ClientCredentialsAuthentication(OAuth2Authentication):
     """A bearer token of a client-credentials grant answers as its Application's user (active only)."""
 
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
-        found = super().authenticate(request)
+        # The Django request: DRF's would parse the body (a FHIR Bundle) to look for form fields.
+        found = super().authenticate(getattr(request, "_request", request))
         if found is None:
             return None
         user, token = found

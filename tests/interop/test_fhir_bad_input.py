@@ -58,8 +58,12 @@ def test_a_claim_that_is_not_a_preauthorization(fs):
 
 
 def test_an_unknown_member_an_unknown_provider_and_a_code_we_do_not_accept_all_at_once(fs):
-    fs.adult.birth_date = fs.adult.birth_date.replace(year=1970)  # a date of birth that does not match
-    bundle = pas_bundle(fs.adult, npi="1881111111", code=("http://www.ama-assn.org/go/cpt", "99213"))
+    fs.adult.birth_date = fs.adult.birth_date.replace(
+        year=1970
+    )  # a date of birth that does not match
+    bundle = pas_bundle(
+        fs.adult, npi="1881111111", code=("http://www.ama-assn.org/go/cpt", "99213")
+    )
     found = _refused(post(fs.client_a, SUBMIT, bundle))
     by_path = {i["expression"][0]: i for i in found}
     assert by_path["Claim.patient"]["diagnostics"] == mapping.MEMBER_UNKNOWN
@@ -87,7 +91,9 @@ def test_a_diagnosis_in_another_code_system(fs):
         "system"
     ] = "http://snomed.info/sct"
     found = _refused(post(fs.client_a, SUBMIT, bundle))
-    assert [(i["code"], i["expression"]) for i in found] == [("code-invalid", ["Claim.diagnosis[0]"])]
+    assert [(i["code"], i["expression"]) for i in found] == [
+        ("code-invalid", ["Claim.diagnosis[0]"])
+    ]
 
 
 def test_a_prior_authorization_without_clinical_information_lists_every_missing_field(fs):
