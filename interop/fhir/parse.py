@@ -164,6 +164,7 @@ def claim_read(bundle: Bundle, *, inquiry: bool = False) -> PasClaim:
     provider = _follow(index, claim.provider, "Claim.provider", issues)
     _read_provider(out, provider, index, issues)
     out.site_number = _site_number(index.get(claim.facility))
+    issues += _dangling(claim, index)
     if not inquiry:
         _read_item(out, claim, issues)
         _read_diagnoses(out, claim, index, issues)
@@ -177,6 +178,33 @@ def claim_read(bundle: Bundle, *, inquiry: bool = False) -> PasClaim:
     if issues:
         raise FhirProblem(issues)
     return out
+
+
+CHECKED = {"Claim.patient", "Claim.provider", "Claim.insurance[0].coverage"}
+
+
+def _dangling(claim: Any, index: _Index) -> list[Issue]:
+    """Every other reference of the Claim must resolve inside the Bundle (PAS sends them all)."""
+    found: list[Issue] = []
+
+    def missing(ref: str) -> bool:
+        short = "/".join(ref.rstrip("/").split("/")[-2:])
+        return index.by_ref.get(ref) is None and index.by_ref.get(short) is None
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            ref = node.get("reference")
+            checked = path in CHECKED or not isinstance(ref, str) or ref.startswith("#")
+            if not checked and missing(ref):
+                found.append(Issue("not-found", MISSING_REF.format(what=path, ref=ref), path))
+            for key, value in node.items():
+                walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, f"{path}[{n}]")
+
+    walk(claim.model_dump(mode="json", exclude_none=True), "Claim")
+    return found[:50]
 
 
 def _claim_identifier(claim: Any) -> str | None:
