@@ -105,6 +105,7 @@ def pas_bundle(
     clinical: dict[str, str] | None = None,
     use: str = "preauthorization",
     priority: str = "normal",
+    site_number: str | None = None,
 ) -> dict[str, Any]:
     """A PAS request Bundle as an EHR sends it: Claim, Patient, Coverage, Organization, Condition."""
     start = start or dt.date.today()
@@ -147,6 +148,8 @@ def pas_bundle(
     }
     if not claim["supportingInfo"]:
         del claim["supportingInfo"]
+    if site_number:
+        claim["facility"] = {"reference": "Location/site1"}
     resources = [
         claim,
         {
@@ -172,6 +175,14 @@ def pas_bundle(
         },
         {"resourceType": "Organization", "id": "aso", "name": "CT BH ASO"},
     ]
+    if site_number:
+        resources.append(
+            {
+                "resourceType": "Location",
+                "id": "site1",
+                "identifier": [{"system": systems.SITE_NUMBER, "value": site_number}],
+            }
+        )
     return {"resourceType": "Bundle", "type": "collection", "entry": [_entry(r) for r in resources]}
 
 

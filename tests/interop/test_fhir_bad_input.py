@@ -125,3 +125,23 @@ def test_two_service_lines_are_not_supported(fs):
 def test_an_empty_body_and_a_json_array(fs):
     assert _refused(post(fs.client_a, SUBMIT, b""))[0]["code"] == "structure"
     assert _refused(post(fs.client_a, SUBMIT, b"[]"))[0]["code"] == "structure"
+
+
+def test_the_site_must_be_named_when_the_organization_has_several(fs):
+    from providers.models import Site
+
+    Site.objects.create(
+        provider=fs.provider,
+        site_number="002",
+        name="Second site",
+        street="3 Main St",
+        town=fs.site.town,
+        region=fs.site.region,
+        zip_code="06103",
+    )
+    found = _refused(post(fs.client_a, SUBMIT, pas_bundle(fs.adult)))
+    assert [i["expression"] for i in found] == [["Claim.facility"]]
+    unknown = _refused(post(fs.client_a, SUBMIT, pas_bundle(fs.adult, site_number="999")))
+    assert [i["diagnostics"] for i in unknown] == [mapping.SITE_UNKNOWN]
+    named = post(fs.client_a, SUBMIT, pas_bundle(fs.adult, site_number="001"))
+    assert named.status_code == 200
