@@ -22,6 +22,7 @@ from interop.fhir.outcome import FhirProblem, Issue
 MAX_BODY = 2_000_000
 NOT_JSON = "The body is not JSON: send a FHIR R4 Bundle as application/fhir+json."
 NOT_BUNDLE = "Send a Bundle (resourceType 'Bundle'), not {found}."
+UNKNOWN_TYPE = "An entry has a resourceType FHIR R4 does not define: {name}."
 NOT_COLLECTION = "The PAS request Bundle is of type 'collection'."
 NO_CLAIM = "The first entry of the Bundle must be the Claim."
 NOT_PREAUTH = "Claim.use must be 'preauthorization' (this endpoint does not take claims or predeterminations)."
@@ -74,7 +75,7 @@ def bundle_read(body: bytes) -> Bundle:
         raise FhirProblem([Issue("too-costly", "The Bundle is larger than 2 MB.")], 413)
     try:
         data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise FhirProblem([Issue("structure", NOT_JSON)]) from None
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         found = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
@@ -83,7 +84,12 @@ def bundle_read(body: bytes) -> Bundle:
         bundle = Bundle.model_validate(data)
     except ValidationError as error:
         raise FhirProblem([_pydantic_issue(e) for e in error.errors()[:50]]) from None
-    except (ValueError, TypeError) as error:  # fhir.resources raises these for some bad inputs
+    except KeyError as error:  # fhir.resources looks an unknown resourceType up by name
+        message = UNKNOWN_TYPE.format(
+            name=str(error).strip("'").removeprefix("R4.").removesuffix("Type")
+        )
+        raise FhirProblem([Issue("structure", message[:300])]) from None
+    except (ValueError, TypeError, AttributeError, RecursionError) as error:
         raise FhirProblem([Issue("structure", f"Not a valid Bundle: {error}"[:300])]) from None
     if bundle.type != "collection":
         raise FhirProblem([Issue("value", NOT_COLLECTION, "Bundle.type")])

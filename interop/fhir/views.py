@@ -3,12 +3,14 @@ ApiCall row; every answer showing member data an AccessLog row. Errors are Opera
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -33,6 +35,12 @@ ISSUE_FOR_STATUS = {401: "login", 403: "forbidden", 404: "not-found", 405: "not-
 INQUIRE_PERMS = (*SUBMIT_PERMS, "authorizations.view_all_requests")
 COVERAGE_PERMS = ("members.check_eligibility", "members.view_member_data")
 BAD_PATIENT = "Give patient=<the Patient id of a ClaimResponse> (a number)."
+FORMATS = ("json", "application/json", "application/fhir+json")
+BAD_FORMAT = "_format: only JSON is offered (json, application/json, application/fhir+json)."
+BAD_ON = "on: give a date as YYYY-MM-DD."
+FORMAT_PARAMETER = OpenApiParameter(
+    "_format", OpenApiTypes.STR, enum=list(FORMATS), required=False, description="JSON only."
+)
 
 
 class FhirJsonParser(JSONParser):
@@ -42,6 +50,23 @@ class FhirJsonParser(JSONParser):
 class FhirJsonRenderer(JSONRenderer):
     media_type = systems.FHIR_JSON
     format = "fhir"
+
+
+class _NoFormatOverride:
+    URL_FORMAT_OVERRIDE = None
+
+
+class FhirNegotiation(DefaultContentNegotiation):
+    """FHIR JSON whatever is asked: no `?format=` override (a 404 in DRF), and an Accept header we
+    cannot honour gets FHIR JSON rather than a 406."""
+
+    settings = _NoFormatOverride()
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        try:
+            return super().select_renderer(request, renderers, None)
+        except exceptions.NotAcceptable:
+            return renderers[0], renderers[0].media_type
 
 
 FHIR_BODY = {systems.FHIR_JSON: OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT}
@@ -54,7 +79,8 @@ class FhirView(APIView):
     authentication_classes = SYSTEM_AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated]
     parser_classes = [FhirJsonParser, JSONParser]
-    renderer_classes = [FhirJsonRenderer, JSONRenderer]
+    renderer_classes = [FhirJsonRenderer]  # one format: no `?format=` parameter in the schema
+    content_negotiation_class = FhirNegotiation
     operation = ""
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
@@ -208,6 +234,7 @@ class CoverageSearchView(FhirView):
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, "searchset Bundle"),
             400: OUTCOME,
+            401: OUTCOME,
             403: OUTCOME,
         },
         tags=["fhir"],
@@ -238,11 +265,14 @@ class MetadataView(FhirView):
     @extend_schema(
         operation_id="fhir_metadata",
         summary="CapabilityStatement",
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
+        parameters=[FORMAT_PARAMETER],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT), 400: OUTCOME},
         tags=["fhir"],
         auth=[],
     )
     def get(self, request: ApiRequest) -> Response:
+        if request.query_params.get("_format", "json") not in FORMATS:
+            raise FhirProblem([Issue("not-supported", BAD_FORMAT, "_format")])
         return Response(capability_statement())
 
 
@@ -256,11 +286,24 @@ class ServicesView(FhirView):
     @extend_schema(
         operation_id="fhir_prior_authorization_services",
         summary="Services that need prior authorization or registration, codes and documentation",
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
+        parameters=[
+            OpenApiParameter(
+                "on",
+                OpenApiTypes.DATE,
+                required=False,
+                description="The rules in force on this date (default: today, New York).",
+            )
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT), 400: OUTCOME},
         examples=[OpenApiExample("IP_PSY", value={"level_of_care": "IP_PSY"})],
         tags=["fhir"],
         auth=[],
     )
     def get(self, request: ApiRequest) -> Response:
-        today = timezone.localdate()
-        return Response({"as_of": today.isoformat(), "services": services_list(on=today)})
+        on = timezone.localdate()
+        if "on" in request.query_params:
+            try:
+                on = dt.date.fromisoformat(str(request.query_params["on"]))
+            except ValueError:
+                raise FhirProblem([Issue("value", BAD_ON, "on")]) from None
+        return Response({"as_of": on.isoformat(), "services": services_list(on=on)})

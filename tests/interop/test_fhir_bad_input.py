@@ -145,3 +145,26 @@ def test_the_site_must_be_named_when_the_organization_has_several(fs):
     assert [i["diagnostics"] for i in unknown] == [mapping.SITE_UNKNOWN]
     named = post(fs.client_a, SUBMIT, pas_bundle(fs.adult, site_number="001"))
     assert named.status_code == 200
+
+
+HOSTILE = [
+    b"null",
+    b'"Bundle"',
+    b'{"resourceType": "Bundle"}',
+    b'{"resourceType": "Bundle", "type": "collection", "entry": "x"}',
+    b'{"resourceType": "Bundle", "type": "collection", "entry": [1, null, {}]}',
+    b'{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Nope"}}]}',
+    b'{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Claim"}}]}',
+    b'{"resourceType": "Bundle", "type": "batch", "entry": []}',
+    b'{"resourceType": "Bundle", "type": "collection", "total": 1e999}',
+    b"[" * 5000 + b"]" * 5000,
+    '{"resourceType": "Bundle", "id": "\u0000\ud800"}'.encode("utf-8", "surrogatepass"),
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_bodies_are_refused_with_an_operation_outcome(fs, body):
+    answer = post(fs.client_a, SUBMIT, body)
+    assert 400 <= answer.status_code < 500
+    assert issues(answer)
+    assert nothing_saved()
