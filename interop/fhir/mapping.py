@@ -25,6 +25,7 @@ from authorizations.selectors import (
 )
 from authorizations.services.intake import prior_auth_submit
 from authorizations.services.registration import RegistrationInputError, registration_submit
+from interop.fhir import systems
 from interop.fhir.outcome import FhirProblem, Issue, issues_from_fields
 from interop.fhir.parse import Code, PasClaim
 from interop.models import ServiceCode
@@ -98,8 +99,6 @@ def _provider(user: Any, pas: PasClaim, issues: list[Issue]) -> Provider | None:
 
 
 def _site(provider: Provider, pas: PasClaim, issues: list[Issue]) -> Site | None:
-    from interop.fhir import systems
-
     sites = Site.objects.filter(provider=provider, active=True).select_related("provider")
     if pas.site_number:
         site = sites.filter(site_number=pas.site_number).first()

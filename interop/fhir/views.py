@@ -259,6 +259,7 @@ class CoverageSearchView(FhirView):
 class MetadataView(FhirView):
     """GET /fhir/metadata: the CapabilityStatement (public)."""
 
+    operation = "metadata"
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
@@ -279,6 +280,7 @@ class MetadataView(FhirView):
 class ServicesView(FhirView):
     """GET /fhir/prior-authorization-services: what needs prior authorization (public)."""
 
+    operation = "prior-authorization-services"
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
