@@ -53,7 +53,11 @@ def test_organization_a_cannot_submit_for_organization_b(fs):
 
 
 def test_anonymous_and_bad_tokens_are_refused_with_an_operation_outcome():
-    for client in (Client(), Client(HTTP_AUTHORIZATION="Bearer not-a-token")):
+    for client in (
+        Client(),
+        Client(HTTP_AUTHORIZATION="Bearer not-a-token"),
+        Client(HTTP_AUTHORIZATION="Token not-a-token"),
+    ):
         answer = post(client, SUBMIT, {"resourceType": "Bundle", "type": "collection"})
         assert answer.status_code == 401
         assert issues(answer)[0]["code"] == "login"
