@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth2_views
@@ -31,7 +32,8 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("oversight/", include("oversight.urls")),
     path("", include("interop.urls")),
-    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2_token"),
+    # OAuth2 client credentials for provider systems (interop): the client authenticates itself.
+    path("o/token/", login_not_required(oauth2_views.TokenView.as_view()), name="oauth2_token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     path(
