@@ -138,7 +138,7 @@ def level_for_codes(codes: tuple[Code, ...]) -> tuple[LevelOfCare | None, list[I
 def resolve(*, user: Any, pas: PasClaim) -> Resolved:
     """Member, provider, site, level of care and review path, or every problem at once."""
     _require(user)
-    issues: list[Issue] = []
+    issues: list[Issue] = list(pas.issues)
     member = _member(pas, issues)
     provider = _provider(user, pas, issues)
     site = _site(provider, pas, issues) if provider is not None else None
@@ -149,7 +149,7 @@ def resolve(*, user: Any, pas: PasClaim) -> Resolved:
         issues.append(Issue("business-rule", NO_RULE, "Claim.item[0].servicedDate"))
     if issues:
         raise FhirProblem(issues)
-    assert member and provider and site and level and rule
+    assert member and provider and site and level and rule and pas.start
     return Resolved(member, provider, site, level, rule.review_path)
 
 
@@ -200,6 +200,7 @@ def _service_issues(error: ValidationError) -> list[Issue]:
 def inquire(*, user: Any, pas: PasClaim) -> list[Request]:
     """The caller's organization's requests with this identifier (their Claim.identifier, or our
     request number), for this member and provider. Another organization's request is not found."""
+    pas.raise_issues()
     requests = requests_visible_to(user=user)
     match = Q(number__in=pas.request_numbers)
     if pas.claim_identifier:

@@ -67,6 +67,11 @@ class PasClaim:
     urgency: str = "standard"
     clinical: dict[str, Any] = field(default_factory=dict)
     request_numbers: tuple[str, ...] = ()  # inquiry: our numbers in Claim.identifier
+    issues: list[Issue] = field(default_factory=list)  # profile problems found so far
+
+    def raise_issues(self) -> None:
+        if self.issues:
+            raise FhirProblem(self.issues)
 
 
 def bundle_read(body: bytes) -> Bundle:
@@ -148,7 +153,8 @@ def _follow(index: _Index, claim_ref: Any, what: str, issues: list[Issue]) -> An
 
 
 def claim_read(bundle: Bundle, *, inquiry: bool = False) -> PasClaim:
-    """Our profile checks over the request Bundle; every problem at once, or the values to map."""
+    """Our profile checks over the request Bundle: the values to map, and every problem found in
+    `issues` (the caller adds the problems of identification, then refuses them all at once)."""
     claim = _first_claim(bundle)
     index = _Index(bundle)
     issues: list[Issue] = []
@@ -181,8 +187,7 @@ def claim_read(bundle: Bundle, *, inquiry: bool = False) -> PasClaim:
         issues.append(
             Issue("required", "Give the Claim.identifier of the request.", "Claim.identifier")
         )
-    if issues:
-        raise FhirProblem(issues)
+    out.issues = issues
     return out
 
 

@@ -168,3 +168,9 @@ def test_hostile_bodies_are_refused_with_an_operation_outcome(fs, body):
     assert 400 <= answer.status_code < 500
     assert issues(answer)
     assert nothing_saved()
+
+
+def test_profile_and_identification_problems_are_reported_together(fs):
+    bundle = pas_bundle(fs.adult, use="claim", npi="1881111111")
+    found = _refused(post(fs.client_a, SUBMIT, bundle))
+    assert {i["expression"][0] for i in found} == {"Claim.use", "Claim.provider"}
