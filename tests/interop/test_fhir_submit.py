@@ -99,6 +99,7 @@ def test_a_resent_bundle_answers_with_the_first_result(fs):
 def test_a_registration_the_rules_refuse_answers_not_certified_with_every_reason(fs):
     answer = post(fs.client_a, SUBMIT, pas_bundle(fs.uncovered))
     assert answer.status_code == 200
+    Bundle.model_validate(answer.json())
     response = claim_response(answer)
     action = review_action(response)
     assert (response["outcome"], action["code"]) == ("complete", "A3")
@@ -114,6 +115,7 @@ def test_a_prior_authorization_is_pended_then_decided_and_found_by_inquiry(fs, m
     submitted = _inpatient(fs)
     answer = post(fs.client_a, SUBMIT, submitted)
     assert answer.status_code == 200, answer.content
+    Bundle.model_validate(answer.json())
     pended = claim_response(answer)
     request = Request.objects.get()
     assert (pended["outcome"], review_action(pended)["code"]) == ("queued", "A4")
