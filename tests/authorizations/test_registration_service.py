@@ -30,10 +30,10 @@ NOW = dt.datetime(2026, 3, 2, 10, 30, tzinfo=NY)
 TODAY = NOW.date()
 
 # Queries one approved registration makes (the user's permissions already loaded, as in a view):
-# the service's savepoint (2), site (1), member lock (1), rule (1), coverage (1), offering (1),
-# overlaps (1), request number (1), request + history (2), authorization number (1), authorization +
+# both numbers (1), the service's savepoint (2), member lock (1), rule (1), every other fact (1:
+# site, coverage, offering, overlaps, idempotency key), request + history (2), authorization +
 # history (2), two events (2).
-APPROVED_REGISTRATION_QUERIES = 16
+APPROVED_REGISTRATION_QUERIES = 12
 
 
 @pytest.fixture
