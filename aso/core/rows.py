@@ -32,7 +32,7 @@ NEVER_AUTOMATICALLY = 2**31
 def _prepared_cursor_class() -> type:
     import psycopg
 
-    class PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
+    class PreparedCursor(psycopg.Cursor):
         """A server-binding cursor that prepares what it runs."""
 
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
@@ -101,3 +101,46 @@ def model_rows(
             values.append(value)
         found.append(model.from_db(connection.alias, list(attnames), values))
     return found
+
+
+@cache
+def _insert_sql(model: type[models.Model], vendor: str, count: int) -> tuple[str, tuple[Any, ...]]:
+    meta = model._meta
+    fields = tuple(
+        field
+        for field in meta.local_concrete_fields
+        if field is not meta.auto_field and not getattr(field, "generated", False)
+    )
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * count)}"
+    if meta.auto_field is not None:
+        sql += f" RETURNING {quote(str(meta.auto_field.column))}"
+    return sql, fields
+
+
+def insert_rows(instances: Sequence[models.Model]) -> None:
+    """INSERT new instances of one model in one prepared statement and give them their primary keys.
+
+    What `save(force_insert=True)` writes (each field's pre-save value, auto_now included, prepared
+    for the database as the ORM prepares it), without the ORM's per-save query building and without
+    model signals: a caller whose model keeps history writes it itself (aso.core.history). The caller
+    validates first (`full_clean`), as it would before `save`."""
+    if not instances:
+        return
+    model = type(instances[0])
+    sql, fields = _insert_sql(model, connection.vendor, len(instances))
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for instance in instances
+        for field in fields
+    ]
+    with hot_cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = cursor.fetchall() if model._meta.auto_field is not None else []
+    for index, instance in enumerate(instances):
+        if keys:
+            instance.pk = keys[index][0]
+        instance._state.adding = False
+        instance._state.db = connection.alias

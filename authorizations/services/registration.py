@@ -27,6 +27,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from aso.core.history import history_rows_insert
+from aso.core.rows import insert_rows
 from authorizations.choices import (
     Channel,
     ClockUnit,
@@ -412,7 +414,8 @@ def _request_record(
         idempotency_key=ask.idempotency_key,
     )
     request.full_clean(exclude=FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
-    request.save(force_insert=True)
+    insert_rows([request])  # the constraints (unique number, idempotency key) hold in the database
+    history_rows_insert([request], user=user, when=now)
     return request
 
 

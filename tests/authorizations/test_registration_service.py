@@ -68,6 +68,14 @@ def test_a_registration_that_passes_is_approved_at_once_with_a_checked_number_an
     kinds = list(request.events.values_list("kind", flat=True))
     assert kinds == ["authorization_issued", "registration_approved"]
     assert request.history.count() == 1 and authorization.history.count() == 1
+    for record, saved in (
+        (request.history.get(), request),
+        (authorization.history.get(), authorization),
+    ):
+        # the history row the registration writes itself is the one simple-history would write
+        assert (record.history_type, record.history_user) == ("+", scene.user)
+        assert record.number == saved.number and record.instance == type(saved).objects.get()
+        assert record.status == saved.status and record.member_id == saved.member_id
 
 
 def test_units_default_to_the_rules_initial_units(scene):
