@@ -144,21 +144,25 @@ def ack_999(
     sender: Sender,
     control: str,
     now: dt.datetime,
-    groups: Sequence[tuple[str, str, str, Sequence[tuple[str, str, str]]]],
+    groups: Sequence[tuple[str, str, str, str, Sequence[tuple[str, str, str]]]],
 ) -> str:
-    """A 999 per functional group: (group control, version, AK9 error code, [(transaction set id,
-    control, IK5 error code or "" when the set itself was fine)]). Every group is rejected (AK9*R):
-    nothing of an interchange with envelope problems is processed."""
+    """A 999 per functional group: (functional code, group control, version, AK9 error code, [(transaction set id,
+    control, IK5 error code or "" when the set itself was fine)]). Every group is rejected (AK9*R,
+    none accepted): nothing of an interchange with envelope problems is processed; the sets in error
+    are listed with their IK5 code."""
     bodies = []
-    for number, (group_control, version, group_code, sets) in enumerate(groups, start=1):
+    for number, (functional, group_control, version, group_code, sets) in enumerate(
+        groups, start=1
+    ):
         st_control = f"{number:04d}"
         body: list[Segment] = [
             ["ST", "999", st_control, ACK_VERSION],
-            ["AK1", "HI", group_control, version],
+            ["AK1", functional, group_control, version],
         ]
         for set_id, set_control, code in sets:
-            body.append(["AK2", set_id, set_control, version])
-            body.append(["IK5", "R", code] if code else ["IK5", "R", "5"])
+            if code:  # sets without an error of their own are not listed (AK2 is situational)
+                body.append(["AK2", set_id, set_control, version])
+                body.append(["IK5", "R", code])
         body.append(["AK9", "R", str(len(sets)), str(len(sets)), "0", group_code])
         body.append(["SE", str(len(body) + 1), st_control])
         bodies.append(body)

@@ -157,7 +157,7 @@ def _rejected_999(
             )
             set_id = t.segments[0][1] if len(t.segments[0]) > 1 else ""
             sets.append((set_id, t.control, code))
-        groups.append((group.control, group.version, group_code, sets))
+        groups.append((group.functional_code, group.control, group.version, group_code, sets))
     return Reply(ack_999(sender, control, timezone.localtime(now), groups), 400, record)
 
 
