@@ -110,3 +110,31 @@ def pyx12_errors(text: str) -> list[tuple]:
         errors += reader.pop_errors()
     errors += reader.pop_errors()
     return errors
+
+
+def adapt(
+    text: str,
+    replace: dict[str, str] | None = None,
+    insert_after: dict[str, list[str]] | None = None,
+) -> str:
+    """A sample with whole segments replaced (by their text as sent) and segments inserted after
+    others, its SE01 recounted: the identifiers of our test members and providers put in."""
+    replace, insert_after = replace or {}, insert_after or {}
+    out: list[str] = []
+    count = 0
+    for raw in text.lstrip("\ufeff").split("~"):
+        seg = raw.strip()
+        if not seg:
+            continue
+        seg = replace.get(seg, seg)
+        if seg.startswith("ST*"):
+            count = 0
+        if seg.startswith("SE*"):
+            parts = seg.split("*")
+            seg = f"SE*{count + 1}*{parts[2]}"
+        out.append(seg)
+        count += 1
+        for extra in insert_after.get(seg, []):
+            out.append(extra)
+            count += 1
+    return "~\n".join(out) + "~\n"
