@@ -104,6 +104,7 @@ SITE_REF = "ZH"  # 2010B REF: carrier-assigned reference number = our site numbe
 START_DATE_QUALIFIERS = ("472", "435", "AAH")  # service date, admission date, certification period
 MEMBER_ID = re.compile(r"^[A-Z0-9]{9}$")
 NPI = re.compile(r"^\d{10}$")
+DATE_TEXT = re.compile(r"^\d{8}(-\d{8})?$")
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ class Ask:
 
 def parse_date(fmt: str, value: str) -> tuple[dt.date, dt.date | None] | None:
     """A DTP date (D8 CCYYMMDD) or range (RD8 CCYYMMDD-CCYYMMDD); None when malformed."""
+    if not DATE_TEXT.match(value):
+        return None
     try:
         if fmt == "D8":
             return dt.datetime.strptime(value, "%Y%m%d").date(), None
