@@ -97,8 +97,8 @@ def interchange_answer(*, acting_user: Any, text: str, http_request: HttpRequest
     except EnvelopeError as error:
         return _rejected(record, Sender(), InterchangeResult.REJECTED_TA1, error, control, now)
     except IndexError:
-        error = EnvelopeError(TA1_BAD_ISA, "The interchange envelope cannot be read.")
-        return _rejected(record, Sender(), InterchangeResult.REJECTED_TA1, error, control, now)
+        unreadable = EnvelopeError(TA1_BAD_ISA, "The interchange envelope cannot be read.")
+        return _rejected(record, Sender(), InterchangeResult.REJECTED_TA1, unreadable, control, now)
     sender = _sender(envelope)
     record.sender_id, record.control_number = sender.id[:15], sender.control[:9]
     record.transactions = len(envelope.transactions)
@@ -177,10 +177,10 @@ def _answer_one(
             request=http_request,
             purpose=PURPOSE,
         )
-    if request.inquiry:
-        answer = _inquiry(user, request, ask, member)
-    elif ask.problems or provider is None or member is None:
+    if ask.problems or provider is None or member is None:
         answer = Answer(problems=ask.problems)
+    elif request.inquiry:
+        answer = _inquiry(user, request, ask, member)
     else:
         answer = _submit(user, request, ask, provider, member)
     log.request_id = _request_id(answer)
@@ -324,12 +324,10 @@ def answer_for(record: Request) -> Answer:
     return answer
 
 
-def _inquiry(user: Any, request: Request278, ask: m.Ask, member: Member | None) -> Answer:
+def _inquiry(user: Any, request: Request278, ask: m.Ask, member: Member) -> Answer:
     """The current status of one of the caller's requests, found by certification number (REF*BB),
     our request number (REF*NT) or the trace number of the original request; anything else, or
     another organization's request, is not found."""
-    if member is None:
-        return Answer(problems=ask.problems)
     found = _find(user, request, ask)
     if found is None or found.member_id != member.pk:
         return Answer(problems=[m.Problem(m.LOOP_EVENT, m.AAA_NOT_FOUND, NOT_FOUND)])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from interop.x12 import mapping_278 as m
 from interop.x12.generate_278 import Answer, Sender, ack_999, interchange, response_278, ta1
@@ -234,3 +236,34 @@ def test_ta1_and_999_are_well_formed():
     assert pyx12_errors(text) == []
     assert find(text, "IK5") == [["IK5", "R", "4"]]
     assert find(text, "AK9") == [["AK9", "R", "1", "1", "0", "5"]]
+
+
+# --- any input: a clear rejection, never a crash -----------------------------------------------------
+
+
+GOOD = request_text(Ask278())
+
+
+def _read_everything(text: str) -> None:
+    try:
+        envelope = read_interchange(text)
+    except EnvelopeError as error:
+        assert error.code and error.message
+        return
+    for transaction in envelope.transactions:
+        m.ask_from_278(read_278(transaction, envelope.separators.component))
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_read_or_rejected_with_a_ta1_code(text):
+    _read_everything(text)
+    _read_everything("ISA" + text)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=6), st.text(max_size=20))
+def test_a_damaged_request_is_read_or_rejected(drops, noise):
+    lines = GOOD.split("\n")
+    for index in drops:
+        if 0 < index < len(lines):
+            lines[index] = noise
+    _read_everything("\n".join(lines))
