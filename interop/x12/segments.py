@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 ISA_LENGTH = 106
 SUPPORTED_VERSION = "005010X217"
+MAX_TRANSACTIONS = 100  # answered within the HTTP call; larger batches are split by the sender
+TOO_MANY = f"At most {MAX_TRANSACTIONS} transaction sets per interchange: split the file."
 VERSION_MESSAGE = (
     "Version {version} is not supported: send the 278 in " + SUPPORTED_VERSION + " (HIPAA 5010)."
 )
@@ -123,6 +125,8 @@ def read_interchange(text: str) -> Interchange:
     iea = segments[-1]
     if len(iea) < 3 or iea[2] != isa[13]:
         raise EnvelopeError(TA1_CONTROL, "IEA02 does not match the ISA13 control number.")
+    if sum(1 for seg in segments if seg[0] == "ST") > MAX_TRANSACTIONS:
+        raise EnvelopeError(TA1_BAD_ISA, TOO_MANY)
     interchange = Interchange(isa=isa, separators=seps)
     _read_groups(interchange, segments[1:-1])
     if str(len(interchange.groups)) != iea[1].lstrip("0") and iea[1] != str(

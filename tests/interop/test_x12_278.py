@@ -320,3 +320,52 @@ def test_every_call_is_logged_without_phi_and_member_reads_are_in_the_access_log
     assert AccessLog.objects.filter(
         user=scene.user, subject_id=scene.adult.pk, purpose="x12 278"
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"", "application/edi-x12"),
+        (b"\xff\xfe\x00", "text/plain"),
+        (b"a=b", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_that_is_not_x12_text_is_a_400_and_nothing_is_logged(scene, body, content_type):
+    response = _client(scene.user).generic("POST", URL, body, content_type=content_type)
+    assert response.status_code == 400
+    assert not Interchange.objects.exists()
+
+
+def test_clinical_staff_without_an_npi_of_their_own_get_aaa_43_even_on_inquiry(scene, make_user):
+    _post(scene.user, interchange(Ask278()))
+    number = Authorization.objects.get().number
+    inquiry = Ask278(um="", refs=(f"BB*{number}",), procedure=None)
+    _, body = _post(make_user("care_manager"), interchange(inquiry))
+    assert find(body, "AAA") == [["AAA", "N", "", "43", "C"]]
+    assert not find(body, "HCR")
+
+
+def test_a_denied_prior_authorization_is_found_not_certified_with_reason_82(scene, make_user):
+    _post(scene.user, interchange(_inpatient(scene)))
+    request = Request.objects.get()
+    request_decide(
+        acting_user=make_user("physician_advisor"),
+        request=request,
+        expected_version=request.version,
+        decision=Decision(
+            outcome="deny",
+            reason_code="MN_ADMISSION_CRITERIA",
+            criterion_code="IP_PSY_DANGER_SELF",
+            explanation=(
+                "Since admission the member reports no thoughts of suicide, has no plan, is eating "
+                "and sleeping, and the family can supervise at home."
+            ),
+        ),
+        answers={
+            **_answers(request),
+            "IP_PSY_DANGER_SELF": {"answer": "not_met", "note": ""},
+        },
+    )
+    _, body = _post(scene.user, interchange(Ask278(um="", trace="ADMIT0001", procedure=None)))
+    assert find(body, "HCR") == [["HCR", "A3", "", "82"]]
+    assert not find(body, "HSD")

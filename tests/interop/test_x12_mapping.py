@@ -267,3 +267,10 @@ def test_a_damaged_request_is_read_or_rejected(drops, noise):
         if 0 < index < len(lines):
             lines[index] = noise
     _read_everything("\n".join(lines))
+
+
+def test_an_interchange_of_more_than_100_transaction_sets_is_refused():
+    asks = [Ask278(control=f"{n:04d}") for n in range(1, 102)]
+    with pytest.raises(EnvelopeError) as raised:
+        read_interchange(request_text(*asks))
+    assert "At most 100" in raised.value.message
