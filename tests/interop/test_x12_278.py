@@ -369,3 +369,18 @@ def test_a_denied_prior_authorization_is_found_not_certified_with_reason_82(scen
     _, body = _post(scene.user, interchange(Ask278(um="", trace="ADMIT0001", procedure=None)))
     assert find(body, "HCR") == [["HCR", "A3", "", "82"]]
     assert not find(body, "HSD")
+
+
+def test_the_code_map_is_reference_data_and_loading_it_again_changes_nothing(ref):
+    from aso.referencedata import load_all
+    from interop.x12.models import ServiceCodeMap
+
+    assert ServiceCodeMap.objects.filter(
+        code_set="revenue", code="0114"
+    ).get().level_of_care.code == ("IP_PSY")
+    report = next(r for r in load_all() if r.file == "x12_278_codes.yaml")
+    assert (report.created, report.updated, report.unchanged) == (
+        0,
+        0,
+        ServiceCodeMap.objects.count(),
+    )
