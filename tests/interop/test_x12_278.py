@@ -384,3 +384,15 @@ def test_the_code_map_is_reference_data_and_loading_it_again_changes_nothing(ref
         0,
         ServiceCodeMap.objects.count(),
     )
+
+
+def test_the_interchange_log_and_code_map_are_shown_read_only_in_the_admin(scene, admin_client):
+    from django.urls import reverse
+
+    _post(scene.user, interchange(Ask278()))
+    record = Interchange.objects.get()
+    page = admin_client.get(reverse("admin:interop_x12_interchange_change", args=[record.pk]))
+    assert page.status_code == 200 and "TRACE0001" in page.content.decode()
+    assert admin_client.get(reverse("admin:interop_x12_interchange_add")).status_code == 403
+    codes = admin_client.get(reverse("admin:interop_x12_servicecodemap_changelist"))
+    assert codes.status_code == 200 and "90834" in codes.content.decode()
