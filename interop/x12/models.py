@@ -52,6 +52,7 @@ class InterchangeResult(models.TextChoices):
     ANSWERED = "answered", "Answered with a 278 response"
     REJECTED_TA1 = "rejected_ta1", "Envelope rejected (TA1)"
     REJECTED_999 = "rejected_999", "Group or transaction set rejected (999)"
+    REJECTED_BODY = "rejected_body", "Not X12 text (HTTP 400)"
 
 
 class Interchange(models.Model):

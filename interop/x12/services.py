@@ -116,6 +116,16 @@ def interchange_answer(*, acting_user: Any, text: str, http_request: HttpRequest
     return Reply(text_out, 200, record)
 
 
+def interchange_refuse(*, acting_user: Any, message: str) -> Interchange:
+    """Log a call whose body is not X12 text at all (answered with a plain HTTP 400)."""
+    return Interchange.objects.create(
+        caller=acting_user,
+        result=InterchangeResult.REJECTED_BODY,
+        response_control_number="",
+        problems=[{"message": message}],
+    )
+
+
 def _rejected(
     record: Interchange,
     sender: Sender,

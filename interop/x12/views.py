@@ -20,7 +20,7 @@ from rest_framework.request import Request as ApiRequest
 from rest_framework.views import APIView
 
 from interop.auth import SYSTEM_AUTHENTICATION_CLASSES
-from interop.x12.services import interchange_answer
+from interop.x12.services import interchange_answer, interchange_refuse
 
 CONTENT_TYPE = "application/edi-x12"
 SUBMIT = ("authorizations.submit_registration", "authorizations.submit_prior_auth")
@@ -67,7 +67,12 @@ class X12278View(APIView):
     def post(self, request: ApiRequest) -> HttpResponse:
         if not any(request.user.has_perm(perm) for perm in SUBMIT):
             raise PermissionDenied(NOT_ALLOWED)
+        try:
+            text = _text(request)
+        except ParseError as error:
+            interchange_refuse(acting_user=request.user, message=str(error.detail))
+            raise
         reply = interchange_answer(
-            acting_user=request.user, text=_text(request), http_request=request._request
+            acting_user=request.user, text=text, http_request=request._request
         )
         return HttpResponse(reply.text, status=reply.status, content_type=CONTENT_TYPE)

@@ -330,10 +330,12 @@ def test_every_call_is_logged_without_phi_and_member_reads_are_in_the_access_log
         (b"a=b", "application/x-www-form-urlencoded"),
     ],
 )
-def test_a_body_that_is_not_x12_text_is_a_400_and_nothing_is_logged(scene, body, content_type):
+def test_a_body_that_is_not_x12_text_is_a_400_and_the_call_is_logged(scene, body, content_type):
     response = _client(scene.user).generic("POST", URL, body, content_type=content_type)
     assert response.status_code == 400
-    assert not Interchange.objects.exists()
+    assert response.json()["detail"]
+    assert Interchange.objects.get().result == "rejected_body"
+    assert not Request.objects.exists()
 
 
 def test_clinical_staff_without_an_npi_of_their_own_get_aaa_43_even_on_inquiry(scene, make_user):
