@@ -81,6 +81,7 @@ HCR_REASON_DEFAULT = "41"
 AAA_FOR_FIELD = {
     "member": (LOOP_SUBSCRIBER, AAA_SUBSCRIBER_NOT_FOUND),
     "site": (LOOP_REQUESTER, AAA_PROVIDER_ID),
+    "extends": (LOOP_EVENT, AAA_INPUT_ERRORS),
     "start": (LOOP_EVENT, AAA_DATES),
     "requested_start": (LOOP_EVENT, AAA_DATES),
     "requested_end": (LOOP_EVENT, AAA_DATES),
@@ -95,7 +96,12 @@ HSD_QUALIFIER_DEFAULT = "FL"  # units
 # --- UM06 level of service -> urgency of a prior-authorization request -------------------------------
 URGENCY_FOR_LEVEL_OF_SERVICE = {"03": "expedited", "U": "expedited", "E": "standard"}
 URGENCY_DEFAULT = "standard"
+# On an extension of a prior authorization (a concurrent review), urgent means urgent concurrent.
+URGENCY_FOR_LEVEL_OF_SERVICE_CONCURRENT = {"03": "urgent_concurrent", "U": "urgent_concurrent"}
 
+# UM02 certification type: "4" extension = more units or time on the authorization in REF*BB (a
+# registration extension, or a concurrent review of a prior authorization).
+EXTENSION_TYPES = ("4",)
 ICD10_QUALIFIERS = ("ABK", "ABF")  # principal, other (ICD-10-CM)
 ICD9_QUALIFIERS = ("BK", "BF")
 NPI_QUALIFIER = "XX"
@@ -131,7 +137,8 @@ class Ask:
     diagnoses: list[str] = field(default_factory=list)
     urgency: str = URGENCY_DEFAULT
     clinical: dict[str, str] = field(default_factory=dict)
-    certification_number: str = ""  # inquiry: REF*BB
+    certification_number: str = ""  # inquiry or extension: REF*BB
+    extension: bool = False
     reference_number: str = ""  # inquiry: REF*NT (our request number)
     problems: list[Problem] = field(default_factory=list)
 
@@ -237,11 +244,19 @@ def ask_from_278(request: Request278) -> Ask:
     ask.reference_number = event.refs.get("NT", "")
     if request.inquiry:
         return ask
+    ask.extension = element(event.um, 2) in EXTENSION_TYPES
+    if ask.extension and not ask.certification_number:
+        ask.problems.append(
+            Problem(LOOP_EVENT, AAA_REQUIRED_MISSING, "An extension (UM02 4) needs REF*BB.")
+        )
     ask.level_keys = level_lookup_keys(request)
-    _dates(request, ask)
+    _dates(request, ask, required=not ask.extension)
     _units(request, ask)
-    _diagnoses(request, ask)
-    ask.urgency = URGENCY_FOR_LEVEL_OF_SERVICE.get(element(event.um, 6), URGENCY_DEFAULT)
+    _diagnoses(request, ask, required=not ask.extension)
+    urgencies = (
+        URGENCY_FOR_LEVEL_OF_SERVICE_CONCURRENT if ask.extension else URGENCY_FOR_LEVEL_OF_SERVICE
+    )
+    ask.urgency = urgencies.get(element(event.um, 6), URGENCY_DEFAULT)
     ask.clinical = clinical_from_messages(event.messages)
     return ask
 
@@ -283,7 +298,7 @@ def _subscriber(request: Request278, ask: Ask) -> None:
         ask.birth_date = born[0]
 
 
-def _dates(request: Request278, ask: Ask) -> None:
+def _dates(request: Request278, ask: Ask, *, required: bool) -> None:
     sources = [s.dates for s in request.services] + [request.event.dates if request.event else {}]
     for dates in sources:
         for qualifier in START_DATE_QUALIFIERS:
@@ -296,6 +311,8 @@ def _dates(request: Request278, ask: Ask) -> None:
                     return
                 ask.start, ask.end = parsed
                 return
+    if not required:
+        return
     ask.problems.append(
         Problem(
             LOOP_EVENT,
@@ -324,7 +341,7 @@ def _units(request: Request278, ask: Ask) -> None:
     ask.units = units
 
 
-def _diagnoses(request: Request278, ask: Ask) -> None:
+def _diagnoses(request: Request278, ask: Ask, *, required: bool) -> None:
     assert request.event is not None
     codes = request.event.diagnoses
     if any(q in ICD9_QUALIFIERS for q, _ in codes):
@@ -337,7 +354,7 @@ def _diagnoses(request: Request278, ask: Ask) -> None:
         )
         return
     ask.diagnoses = [code for qualifier, code in codes if qualifier in ICD10_QUALIFIERS]
-    if not ask.diagnoses:
+    if not ask.diagnoses and required:
         ask.problems.append(
             Problem(
                 LOOP_EVENT,

@@ -30,7 +30,7 @@ from authorizations.selectors import (
     rule_in_force,
 )
 from authorizations.services.intake import prior_auth_submit
-from authorizations.services.registration import RegistrationInputError, registration_submit
+from authorizations.services.registration import registration_extend, registration_submit
 from interop.x12 import mapping_278 as m
 from interop.x12.generate_278 import Answer, Sender, ack_999, interchange, response_278, ta1
 from interop.x12.models import Interchange, InterchangeResult, ServiceCodeMap, TransactionLog
@@ -191,6 +191,8 @@ def _answer_one(
         answer = Answer(problems=ask.problems)
     elif request.inquiry:
         answer = _inquiry(user, request, ask, member)
+    elif ask.extension:
+        answer = _extend(user, request, ask, member)
     else:
         answer = _submit(user, request, ask, provider, member)
     log.request_id = _request_id(answer)
@@ -299,11 +301,59 @@ def _submit(
                 channel=Channel.API,
                 idempotency_key=_idempotency_key(request),
             ).request
-    except (RegistrationInputError, ValidationError) as error:
+    except (ValidationError, PermissionDenied, Http404) as error:
+        return _refused(error)
+    return answer_for(record)
+
+
+def _refused(error: Exception) -> Answer:
+    """AAA problems for a service's refusal: bad input by field, or not allowed."""
+    if isinstance(error, ValidationError):
         errors = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         return Answer(problems=m.problems_for_errors(errors, CLINICAL_FIELDS_BY_NAME))
-    except (PermissionDenied, Http404):
-        return Answer(problems=[m.Problem(m.LOOP_REQUESTER, m.AAA_ACCESS_RESTRICTED, NOT_ALLOWED)])
+    return Answer(problems=[m.Problem(m.LOOP_REQUESTER, m.AAA_ACCESS_RESTRICTED, NOT_ALLOWED)])
+
+
+def _extend(user: Any, request: Request278, ask: m.Ask, member: Member) -> Answer:
+    """More units or time on one of the caller's authorizations (REF*BB): a registration extension,
+    or a concurrent review of a prior authorization, through the same services as the portal."""
+    authorization = (
+        authorizations_visible_to(user=user)
+        .filter(number=ask.certification_number, member=member)
+        .select_related("request", "site")
+        .first()
+    )
+    if authorization is None:
+        return Answer(problems=[m.Problem(m.LOOP_EVENT, m.AAA_NOT_FOUND, NOT_FOUND)])
+    diagnoses = ask.diagnoses or list(authorization.request.diagnoses)
+    try:
+        if authorization.request.review_path == ReviewPath.PRIOR_AUTH:
+            record = prior_auth_submit(
+                acting_user=user,
+                member=member,
+                site=authorization.site,
+                level_of_care=authorization.level_of_care,
+                urgency=ask.urgency,
+                channel=Channel.API,
+                requested_start=authorization.end,
+                requested_units=ask.units,
+                diagnoses=diagnoses,
+                clinical=ask.clinical,
+                extends=authorization,
+                idempotency_key=_idempotency_key(request),
+            )
+        else:
+            record = registration_extend(
+                acting_user=user,
+                authorization=authorization,
+                start=ask.start,
+                units=ask.units,
+                diagnoses=diagnoses,
+                channel=Channel.API,
+                idempotency_key=_idempotency_key(request),
+            ).request
+    except (ValidationError, PermissionDenied, Http404) as error:
+        return _refused(error)
     return answer_for(record)
 
 

@@ -398,3 +398,90 @@ def test_the_interchange_log_and_code_map_are_shown_read_only_in_the_admin(scene
     assert admin_client.get(reverse("admin:interop_x12_interchange_add")).status_code == 403
     codes = admin_client.get(reverse("admin:interop_x12_servicecodemap_changelist"))
     assert codes.status_code == 200 and "90834" in codes.content.decode()
+
+
+# --- extensions and concurrent reviews (UM02 4 + REF*BB) ----------------------------------------------
+
+
+def _extension(number: str, **changes) -> Ask278:
+    values = {
+        "um": "HS*4*A8*11:B",
+        "refs": (f"BB*{number}",),
+        "diagnoses": (),
+        "trace": "EXT0001",
+        "dated": False,
+    }
+    return Ask278(**{**values, **changes})
+
+
+def test_a_registration_is_extended_through_the_registration_service(scene):
+    _post(scene.user, interchange(Ask278()))
+    first = Authorization.objects.get()
+    _, body = _post(scene.user, interchange(_extension(first.number, units="VS*6")))
+    extension = Authorization.objects.exclude(pk=first.pk).get()
+    assert extension.previous == first and extension.units == 6
+    assert extension.start == first.end + dt.timedelta(days=1)
+    assert extension.request.diagnoses == first.request.diagnoses
+    assert find(body, "HCR") == [["HCR", "A1", extension.number]]
+
+
+def test_an_extension_of_another_organization_authorization_is_not_found(scene, make_user):
+    _post(scene.user, interchange(Ask278()))
+    first = Authorization.objects.get()
+    other = make_user("provider_staff")
+    ProviderStaff.objects.create(user=other, provider=scene.other_provider)
+    ask = _extension(first.number, npi=scene.other_provider.npi)
+    _, body = _post(other, interchange(ask))
+    assert find(body, "AAA") == [["AAA", "N", "", "AA", "N"]]
+    assert Authorization.objects.count() == 1 and Request.objects.count() == 1
+
+
+def test_an_extension_without_ref_bb_is_rejected(scene):
+    _, body = _post(scene.user, interchange(_extension("", refs=())))
+    assert ["AAA", "N", "", "15", "C"] in find(body, "AAA")
+
+
+def test_a_prior_authorization_is_continued_by_a_concurrent_review(scene, make_user):
+    _post(scene.user, interchange(_inpatient(scene)))
+    request = Request.objects.get()
+    request_decide(
+        acting_user=make_user("care_manager"),
+        request=request,
+        expected_version=request.version,
+        decision=Decision(
+            outcome="approve",
+            start=request.requested_start,
+            end=request.requested_end,
+            units=request.requested_units,
+        ),
+        answers=_answers(request),
+    )
+    authorization = Authorization.objects.get()
+    discharge = (authorization.end + dt.timedelta(days=3)).strftime("%Y-%m-%d")
+    ServiceOffering.objects.filter(
+        level_of_care__code="IP_PSY"
+    ).delete()  # _inpatient adds it again
+    concurrent = _inpatient(
+        scene,
+        um="AR*4*A4*21:B**U",
+        refs=(f"BB*{authorization.number}",),
+        trace="CONT0001",
+        diagnoses=(),
+        messages=(
+            "symptoms: Still hearing voices at night",
+            "suicide_risk: moderate",
+            "homicide_risk: none",
+            "progress: Sleeping better",
+            "discharge_plan: Home with IOP",
+            f"projected_discharge: {discharge}",
+        ),
+    )
+    _, body = _post(scene.user, interchange(concurrent))
+    review = Request.objects.exclude(pk=request.pk).get()
+    assert (review.kind, review.extends, review.urgency) == (
+        "concurrent",
+        authorization,
+        "urgent_concurrent",
+    )
+    assert review.requested_start == authorization.end + dt.timedelta(days=1)
+    assert find(body, "HCR") == [["HCR", "A4"]]

@@ -36,6 +36,7 @@ class Ask278:
     um: str = "HS*I*A8*11:B"
     date: str = ""  # DTP*472 value (D8 CCYYMMDD); default today
     date_qualifier: str = "472"
+    dated: bool = True  # False: no DTP (an extension starting the day after the current one ends)
     units: str | None = "VS*10"
     diagnoses: tuple[str, ...] = ("ABK:F329",)
     procedure: str | None = "HC:90834"
@@ -67,7 +68,8 @@ class Ask278:
             segs.append(f"UM*{self.um}")
         segs += [f"REF*{ref}" for ref in self.refs]
         if self.um:
-            segs.append(f"DTP*{self.date_qualifier}*D8*{day}")
+            if self.dated:
+                segs.append(f"DTP*{self.date_qualifier}*D8*{day}")
             if self.diagnoses:
                 segs.append("HI*" + "*".join(self.diagnoses))
             if self.units:
