@@ -102,6 +102,11 @@ URGENCY_FOR_LEVEL_OF_SERVICE_CONCURRENT = {"03": "urgent_concurrent", "U": "urge
 # UM02 certification type: "4" extension = more units or time on the authorization in REF*BB (a
 # registration extension, or a concurrent review of a prior authorization).
 EXTENSION_TYPES = ("4",)
+TAKEN_TYPES = ("I", "4")  # cancel (3), appeals (1, 2), reconsideration (N), revised (S): the portal
+TYPE_NOT_TAKEN = (
+    "Only initial (UM02 I) and extension (UM02 4) requests are taken over the 278; cancellations, "
+    "appeals and reconsiderations go through the portal."
+)
 ICD10_QUALIFIERS = ("ABK", "ABF")  # principal, other (ICD-10-CM)
 ICD9_QUALIFIERS = ("BK", "BF")
 NPI_QUALIFIER = "XX"
@@ -245,6 +250,8 @@ def ask_from_278(request: Request278) -> Ask:
     if request.inquiry:
         return ask
     ask.extension = element(event.um, 2) in EXTENSION_TYPES
+    if element(event.um, 2) not in TAKEN_TYPES:
+        ask.problems.append(Problem(LOOP_EVENT, AAA_INPUT_ERRORS, TYPE_NOT_TAKEN))
     if ask.extension and not ask.certification_number:
         ask.problems.append(
             Problem(LOOP_EVENT, AAA_REQUIRED_MISSING, "An extension (UM02 4) needs REF*BB.")

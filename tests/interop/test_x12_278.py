@@ -236,6 +236,7 @@ def test_organization_b_cannot_request_for_organization_a_npi(scene, make_user):
         ({"diagnoses": ("ABK:Z000",)}, "33"),
         ({"procedure": "HC:33510", "um": "SC*I*2*21:B"}, "33"),
         ({"units": "VS*many"}, "33"),
+        ({"um": "HS*3*A8*11:B"}, "33"),
     ],
 )
 def test_bad_requests_are_rejected_with_the_specific_aaa_code_and_nothing_saved(
