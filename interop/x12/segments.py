@@ -37,9 +37,10 @@ IK5_COUNT = "4"  # number of included segments does not match actual count
 class EnvelopeError(ValueError):
     """The text is not an interchange at all (answered with a TA1)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, isa: list[str] | None = None) -> None:
         super().__init__(message)
         self.code, self.message = code, message
+        self.isa = isa  # the ISA, when it could be read (its sender and control number are echoed)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,14 @@ def read_interchange(text: str) -> Interchange:
     an unreadable ISA or a missing or mismatched IEA raises EnvelopeError."""
     seps, segments = split_segments(text)
     isa = segments[0]
+    try:
+        return _read(isa, seps, segments)
+    except EnvelopeError as error:
+        error.isa = isa
+        raise
+
+
+def _read(isa: list[str], seps: Separators, segments: list[list[str]]) -> Interchange:
     if isa[12] != "00501" and isa[12] != "00401":
         raise EnvelopeError(TA1_VERSION, f"ISA12 version {isa[12]!r} is not supported (00501).")
     if segments[-1][0] != "IEA":
@@ -129,9 +138,7 @@ def read_interchange(text: str) -> Interchange:
         raise EnvelopeError(TA1_BAD_ISA, TOO_MANY)
     interchange = Interchange(isa=isa, separators=seps)
     _read_groups(interchange, segments[1:-1])
-    if str(len(interchange.groups)) != iea[1].lstrip("0") and iea[1] != str(
-        len(interchange.groups)
-    ):
+    if iea[1].lstrip("0") != str(len(interchange.groups)).lstrip("0"):
         raise EnvelopeError(TA1_COUNT, "IEA01 does not count the functional groups sent.")
     return interchange
 

@@ -67,11 +67,11 @@ class Reply:
     interchange: Interchange
 
 
-def _sender(envelope: Envelope | None) -> Sender:
-    if envelope is None:
+def _sender(isa: list[str] | None, envelope: Envelope | None = None) -> Sender:
+    """Who sent the interchange, from its ISA (and first GS): the answer goes back to them."""
+    if isa is None or len(isa) < 17:
         return Sender()
-    isa = envelope.isa
-    group = envelope.groups[0] if envelope.groups else None
+    group = envelope.groups[0] if envelope is not None and envelope.groups else None
     return Sender(
         id_qualifier=isa[5].strip(),
         id=isa[6].strip(),
@@ -95,11 +95,12 @@ def interchange_answer(*, acting_user: Any, text: str, http_request: HttpRequest
     try:
         envelope = read_interchange(text)
     except EnvelopeError as error:
-        return _rejected(record, Sender(), InterchangeResult.REJECTED_TA1, error, control, now)
+        sender = _sender(error.isa)
+        return _rejected(record, sender, InterchangeResult.REJECTED_TA1, error, control, now)
     except IndexError:
         unreadable = EnvelopeError(TA1_BAD_ISA, "The interchange envelope cannot be read.")
         return _rejected(record, Sender(), InterchangeResult.REJECTED_TA1, unreadable, control, now)
-    sender = _sender(envelope)
+    sender = _sender(envelope.isa, envelope)
     record.sender_id, record.control_number = sender.id[:15], sender.control[:9]
     record.transactions = len(envelope.transactions)
     if envelope.problems:
@@ -135,6 +136,7 @@ def _rejected(
     now: dt.datetime,
 ) -> Reply:
     record.result = result
+    record.sender_id, record.control_number = sender.id[:15], sender.control[:9]
     record.problems = [{"code": error.code, "message": error.message}]
     record.save()
     return Reply(ta1(sender, control, timezone.localtime(now), error.code), 400, record)

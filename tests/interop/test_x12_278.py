@@ -265,7 +265,9 @@ def test_a_mismatched_iea_is_rejected_with_a_ta1(scene):
     text = interchange(Ask278()).replace("IEA*1*000000123", "IEA*1*000000999")
     response, body = _post(scene.user, text)
     assert response.status_code == 400
+    assert find(body, "TA1")[0][1] == "000000123"  # the interchange's own control number
     assert find(body, "TA1")[0][4:] == ["R", "001"]
+    assert find(body, "ISA")[0][8].strip() == "CLEARINGHOUSE"
     assert not Request.objects.exists()
 
 
