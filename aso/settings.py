@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "relations",
     "oversight",
     "interop",
+    "interop.x12",
     "aso",
 ]
 

@@ -1,7 +1,9 @@
 """Interoperability endpoints: FHIR under /fhir/, the X12 278 under /x12/ (issue 11)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "interop"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("x12/", include("interop.x12.urls")),
+]
