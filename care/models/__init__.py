@@ -1,4 +1,5 @@
-"""Care management models, one module per capability (icm: intensive care management)."""
+"""Care management models, one module per capability (icm: intensive care management; vcm:
+voluntary care management)."""
 
 from care.models.icm import (
     ContactNote,
@@ -9,8 +10,27 @@ from care.models.icm import (
     IcmReferral,
     IcmTrigger,
 )
+from care.models.vcm import (
+    VcmCaregiver,
+    VcmContactAttempt,
+    VcmDischargeReason,
+    VcmProblemCategory,
+    VcmProgramRule,
+    VcmReferral,
+)
+from care.models.vcm_plans import CommunityResource, VcmDischarge, VcmPlan, VcmPlanVersion
 
 __all__ = [
+    "CommunityResource",
+    "VcmCaregiver",
+    "VcmContactAttempt",
+    "VcmDischarge",
+    "VcmDischargeReason",
+    "VcmPlan",
+    "VcmPlanVersion",
+    "VcmProblemCategory",
+    "VcmProgramRule",
+    "VcmReferral",
     "ContactNote",
     "IcmAssignment",
     "IcmCandidate",
