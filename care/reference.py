@@ -27,5 +27,7 @@ SPECS = (
     ReferenceSpec(
         file="vcm_problem_categories.yaml", model="care.VcmProblemCategory", key=("code",)
     ),
-    ReferenceSpec(file="vcm_discharge_reasons.yaml", model="care.VcmDischargeReason", key=("code",)),
+    ReferenceSpec(
+        file="vcm_discharge_reasons.yaml", model="care.VcmDischargeReason", key=("code",)
+    ),
 )

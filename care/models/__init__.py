@@ -22,6 +22,13 @@ from care.models.vcm_plans import CommunityResource, VcmDischarge, VcmPlan, VcmP
 
 __all__ = [
     "CommunityResource",
+    "ContactNote",
+    "IcmAssignment",
+    "IcmCandidate",
+    "IcmCaseloadCap",
+    "IcmProfile",
+    "IcmReferral",
+    "IcmTrigger",
     "VcmCaregiver",
     "VcmContactAttempt",
     "VcmDischarge",
@@ -31,11 +38,4 @@ __all__ = [
     "VcmProblemCategory",
     "VcmProgramRule",
     "VcmReferral",
-    "ContactNote",
-    "IcmAssignment",
-    "IcmCandidate",
-    "IcmCaseloadCap",
-    "IcmProfile",
-    "IcmReferral",
-    "IcmTrigger",
 ]

@@ -72,11 +72,13 @@ class VcmPlanVersion(models.Model):
     plan = models.ForeignKey(VcmPlan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     effective_on = models.DateField()
-    needs = models.JSONField(default=list)
-    strengths = models.JSONField(default=list)
+    needs = models.JSONField(default=list, blank=True)
+    strengths = models.JSONField(default=list, blank=True)
     goals = models.JSONField(default=list, help_text="[{goal, indicator}]")
     team = models.JSONField(default=list, help_text="[{name, role, kind, provider_id}]")
-    services = models.JSONField(default=list, help_text="[{service, provider_id, resource_id}]")
+    services = models.JSONField(
+        default=list, blank=True, help_text="[{service, provider_id, resource_id}]"
+    )
     next_review = models.DateField()
     change_note = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -106,9 +108,7 @@ class VcmDischarge(models.Model):
     empty when the family did not answer the survey.
     """
 
-    referral = models.OneToOneField(
-        VcmReferral, on_delete=models.PROTECT, related_name="discharge"
-    )
+    referral = models.OneToOneField(VcmReferral, on_delete=models.PROTECT, related_name="discharge")
     discharged_on = models.DateField()
     reason = models.ForeignKey(VcmDischargeReason, on_delete=models.PROTECT, related_name="+")
     services_met_needs = models.BooleanField(default=False)
