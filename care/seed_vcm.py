@@ -214,7 +214,8 @@ def _write_plans(flows: list[dict[str, Any]], pk: dict[int, int], resource_ids: 
         plan = plans[pk[f["n"]]]
         resource = resource_ids[int(rng.integers(len(resource_ids)))] if resource_ids else None
         provider = providers[int(rng.integers(len(providers)))] if providers else None
-        team = [{"name": "Parent", "role": "Parent", "kind": "family", "provider_id": None},
+        team: list[dict[str, Any]] = [
+                {"name": "Parent", "role": "Parent", "kind": "family", "provider_id": None},
                 {"name": "Grandparent", "role": "Natural support", "kind": "natural",
                  "provider_id": None}]  # fmt: skip
         if provider:
