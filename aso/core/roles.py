@@ -193,8 +193,6 @@ ROLES = (
             "community resources, discharges and the program's outcomes."
         ),
         permissions=(
-            "members.view_member_data",
-            "providers.view_all_providers",
             "care.work_vcm",
             "care.manage_vcm_resources",
             "care.view_vcm_outcomes",

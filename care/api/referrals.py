@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -96,7 +96,6 @@ class ReferralCreate(APIView):
         request=ReferralIn,
         responses={
             201: ReferralOut,
-            400: OpenApiResponse(description="Refused: field errors say why; nothing saved."),
             409: DuplicateOut,
         },
         examples=[
@@ -127,6 +126,12 @@ class ReferralCreate(APIView):
             )
         ],
         summary="Send a Voluntary Care Management referral",
+        description=(
+            "201: recorded, with the outreach due date. 400: refused (child 18 or older, "
+            "problem not eligible, no consent, no caregiver to reach), field errors say why; "
+            "nothing saved. 409: the agency referral id is known; the answer links the "
+            "existing referral."
+        ),
     )
     def post(self, request: Request) -> Response:
         given = ReferralIn(data=request.data)
