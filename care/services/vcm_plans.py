@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from authorizations.rules.clocks import local_day
 from care import rules_vcm
 from care.choices.vcm import TeamKind, VcmStatus
 from care.models import (
@@ -170,7 +171,7 @@ def vcm_discharge_record(
         raise ValidationError(
             {"reason": TOO_FEW_ATTEMPTS.format(needed=rule.max_outreach_attempts, made=made)}
         )
-    if discharged_on < referral.received_at.date():
+    if discharged_on < local_day(referral.received_at):
         raise ValidationError({"discharged_on": "The discharge cannot come before the referral."})
     discharge = VcmDischarge(
         referral=referral,

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aso.core.audit import access_log_record
@@ -30,7 +31,7 @@ TEAM = "care.view_team_plans"
 
 
 def _initial(version: VcmPlanVersion | None) -> dict[str, Any]:
-    today = dt.date.today()
+    today = timezone.localdate()
     if version is None:
         return {"effective_on": today, "next_review": today + dt.timedelta(days=90)}
     npis = dict(Provider.objects.values_list("pk", "npi").filter(

@@ -158,3 +158,18 @@ def test_discharge_records_the_outcome_answers(vcm):
 
 def test_received_at_is_stored_aware(vcm):
     assert referral(vcm).received_at == received(dt.date(2026, 3, 10))
+
+
+def test_a_later_rule_change_never_moves_a_running_clock(vcm):
+    from care.models import VcmProgramRule
+
+    ref = engaged(vcm)
+    VcmProgramRule.objects.filter(effective_to__isnull=True).update(effective_to="2026-03-31")
+    VcmProgramRule.objects.create(
+        outreach_business_days=5, max_outreach_attempts=5, plan_due_days=45, max_age_years=18,
+        effective_from=dt.date(2026, 4, 1),
+    )  # fmt: skip
+    ref.refresh_from_db()
+    assert (ref.first_attempt_due, ref.plan_due) == (dt.date(2026, 3, 12), dt.date(2026, 4, 11))
+    later = referral(vcm, ref_id="DCF-LATER", day=dt.date(2026, 4, 6))  # Monday
+    assert later.first_attempt_due == dt.date(2026, 4, 13)
