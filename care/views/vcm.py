@@ -43,7 +43,8 @@ def referrals(request: HttpRequest) -> HttpResponse:
     """Open referrals by their outreach due date (or a status), with attempt counts."""
     status = request.GET.get("status", "")
     status = status if status in VcmStatus.values else ""
-    page = page_of(request, referral_worklist(user=request.user, status=status))
+    region = request.GET.get("region", "")[:16]
+    page = page_of(request, referral_worklist(user=request.user, status=status, region=region))
     rows = list(page.object_list)
     access_log_record(
         user=request.user,
