@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import (
     ROOT,
@@ -128,7 +129,7 @@ def _payloads(provider, path: Path) -> dict[str, int]:  # type: ignore[no-untype
     return counts
 
 
-def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict[str, float]:
+def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict[str, Any]:
     prefix = out / task
     env = {
         **os.environ,
@@ -148,7 +149,13 @@ def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+    failures: dict[str, int] = {}
+    with open(f"{prefix}_failures.csv", newline="") as handle:
+        for failure in csv.DictReader(handle):
+            message = failure["Error"][:120]
+            failures[message] = failures.get(message, 0) + int(failure["Occurrences"])
     return {
+        "failure_messages": failures,
         "requests": float(row["Request Count"]),
         "failures": float(row["Failure Count"]),
         "rps": float(row["Requests/s"]),
@@ -267,6 +274,7 @@ def main() -> None:
             "ceiling on 2 dedicated cores from that CPU (registrations/s, before locust's share)": (
                 round(ceiling)
             ),
+            "errors by message": json.dumps(figure["failure_messages"]) or "none",
             "throughput ratio (registrations/s over ping/s)": round(
                 figure["rps"] / baseline["rps"], 3
             ),
