@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("authorizations.urls_review")),
     path("par/", include("par.urls")),
     path("care/", include("care.urls")),
+    path("", include("care.urls_api")),
     path("oversight/", include("oversight.urls")),
     path("", include("interop.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
