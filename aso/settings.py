@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "relations",
     "oversight",
     "interop",
+    "interop.x12",
     "aso",
 ]
 
@@ -145,7 +146,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses every sign-in of a locked account before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "aso.core.accounts.backends.PermissionBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = "AnonymousUser"

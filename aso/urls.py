@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("authorizations.urls_review")),
     path("par/", include("par.urls")),
     path("care/", include("care.urls")),
+    path("", include("care.urls_api")),
     path("oversight/", include("oversight.urls")),
     path("", include("interop.urls")),
     # OAuth2 client credentials for provider systems (interop): the client authenticates itself.

@@ -11,6 +11,8 @@ import datetime as dt
 
 from django.db import connection
 
+from aso.core.rows import hot_cursor
+
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -36,22 +38,31 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
 
 
 def next_number(prefix: str, *, on: dt.date) -> str:
-    """The next number for `prefix` ("R" requests, "A" authorizations) in the year of `on`.
+    """The next number for `prefix` ("R" requests, "A" authorizations) in the year of `on`."""
+    return next_numbers((prefix,), on=on)[0]
+
+
+def next_numbers(prefixes: tuple[str, ...], *, on: dt.date) -> tuple[str, ...]:
+    """The next number of each prefix in the year of `on`, drawn in one statement.
 
     Sequences are rows of `authorizations_numbersequence`. One statement (an upsert returning the new
-    value, on PostgreSQL and SQLite alike) creates or increments the row and keeps it locked until the
-    caller's transaction ends, so two submissions at the same moment never share a number.
+    values, on PostgreSQL and SQLite alike) creates or increments the rows, in the order given, and keeps
+    them locked until the caller's transaction ends, so two submissions at the same moment never share
+    a number.
     """
     from authorizations.models import NumberSequence
 
     quote = connection.ops.quote_name
     table, last = quote(NumberSequence._meta.db_table), quote("last")
-    with connection.cursor() as cursor:
+    prefix_column = quote("prefix")
+    values = ", ".join(["(%s, %s, 1)"] * len(prefixes))
+    params = [value for prefix in prefixes for value in (prefix, on.year)]
+    with hot_cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({quote('prefix')}, {quote('year')}, {last}) VALUES (%s, %s, 1) "
-            f"ON CONFLICT ({quote('prefix')}, {quote('year')}) DO UPDATE SET {last} = {table}.{last} + 1 "
-            f"RETURNING {last}",
-            [prefix, on.year],
+            f"INSERT INTO {table} ({prefix_column}, {quote('year')}, {last}) VALUES {values} "
+            f"ON CONFLICT ({prefix_column}, {quote('year')}) DO UPDATE SET {last} = {table}.{last} + 1 "
+            f"RETURNING {prefix_column}, {last}",
+            params,
         )
-        (value,) = cursor.fetchone()
-    return format_number(prefix, on.year, value)
+        drawn = dict(cursor.fetchall())
+    return tuple(format_number(prefix, on.year, drawn[prefix]) for prefix in prefixes)

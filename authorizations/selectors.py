@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from aso.core.rows import model_rows
 from authorizations.choices import ReviewPath
 from authorizations.models import Authorization, AuthorizationRule, Event, Request
 from members.models import Member
@@ -78,9 +79,13 @@ def registration_levels() -> QuerySet[LevelOfCare]:
 def member_for_registration(*, medicaid_id: str, birth_date: dt.date) -> Member | None:
     """The member with this Medicaid id *and* date of birth: providers must give both, so an id alone
     never finds anyone (no fishing). None when either does not match; callers say so in one message."""
-    return Member.objects.filter(
-        medicaid_id=medicaid_id.strip().upper(), birth_date=birth_date
-    ).first()
+    found = model_rows(
+        Member,
+        '"medicaid_id" = %s AND "birth_date" = %s',
+        [medicaid_id.strip().upper(), birth_date],
+        limit=1,
+    )  # hand-written SQL: the registration API's hot path (aso.core.rows)
+    return found[0] if found else None
 
 
 def registration_sites(*, user: Any) -> QuerySet[Site]:

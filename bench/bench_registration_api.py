@@ -1,6 +1,6 @@
 """Benchmark: the registration API under load at Connecticut scale on PostgreSQL.
 
-gunicorn (2 sync workers, persistent database connections, DEBUG off) serves the project; locust runs
+gunicorn (2 workers x 4 threads, persistent database connections, DEBUG off) serves the project; locust runs
 headless as its own process (it patches with gevent, so never inside Django) for 60 s with closed-loop
 provider systems posting registrations (token auth, an Idempotency-Key each): about 90% approved at once,
 4% psychological testing sent to review, 6% refused by the rules. Same-run baseline: a trivial
@@ -23,8 +23,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import (
+    GUNICORN_THREADS,
     ROOT,
     Measurement,
     Result,
@@ -128,7 +130,7 @@ def _payloads(provider, path: Path) -> dict[str, int]:  # type: ignore[no-untype
     return counts
 
 
-def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict[str, float]:
+def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict[str, Any]:
     prefix = out / task
     env = {
         **os.environ,
@@ -148,7 +150,13 @@ def _locust(task: str, port: int, token: str, payloads: Path, out: Path) -> dict
     )  # fmt: skip
     with open(f"{prefix}_stats.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+    failures: dict[str, int] = {}
+    with open(f"{prefix}_failures.csv", newline="") as handle:
+        for failure in csv.DictReader(handle):
+            message = failure["Error"][:120]
+            failures[message] = failures.get(message, 0) + int(failure["Occurrences"])
     return {
+        "failure_messages": failures,
         "requests": float(row["Request Count"]),
         "failures": float(row["Failure Count"]),
         "rps": float(row["Requests/s"]),
@@ -267,10 +275,11 @@ def main() -> None:
             "ceiling on 2 dedicated cores from that CPU (registrations/s, before locust's share)": (
                 round(ceiling)
             ),
+            "errors by message": json.dumps(figure["failure_messages"]) or "none",
             "throughput ratio (registrations/s over ping/s)": round(
                 figure["rps"] / baseline["rps"], 3
             ),
-            "server": "gunicorn 2 sync workers, DEBUG off, persistent DB connections",
+            "server": f"gunicorn 2 workers x {GUNICORN_THREADS} threads (gthread), DEBUG off, persistent DB connections",
             "payload mix planned (expected status: count)": json.dumps(planned),
             "rows added (requests, authorizations)": f"{added[0]:,}, {added[1]:,}",
             "duplicate active authorizations after the run": duplicates,

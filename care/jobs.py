@@ -7,10 +7,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from aso.core.jobs import JobReporter, job_handler
+from aso.core.jobs import JobFailure, JobReporter, job_handler
 from aso.core.models import Job
 from care.services.icm_assignment import icm_assign_automatic
 from care.services.icm_identification import JOB_KIND, icm_candidates_identify
+from care.services.vcm_resources import JOB_KIND as VCM_RESOURCES_KIND
+from care.services.vcm_resources import community_resources_import, sheet_rows
 
 
 @job_handler(JOB_KIND)
@@ -36,3 +38,22 @@ def icm_identification_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
         counts["assigned"] = auto.assigned
     Job.objects.filter(pk=job.pk).update(counts=counts)
     return outcome
+
+
+@job_handler(VCM_RESOURCES_KIND)
+def vcm_resources_import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    """Import the community resource directory from the uploaded spreadsheet (all or nothing)."""
+    try:
+        rows = sheet_rows(job.input_file.path)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
+        raise JobFailure("The file is not a readable .xlsx workbook.") from exc
+    reporter.progress(30, f"{len(rows)} rows read")
+    result = community_resources_import(acting_user=job.created_by, rows=rows)
+    if result.errors:
+        for line in result.errors[:200]:
+            reporter.log(line)
+        raise JobFailure(
+            f"{len(result.errors)} problems; nothing was imported. " + "; ".join(result.errors[:5])
+        )
+    reporter.log(f"{result.created} resources created, {result.updated} updated")
+    return {"created": result.created, "updated": result.updated}

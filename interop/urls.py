@@ -6,4 +6,5 @@ app_name = "interop"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("fhir/", include("interop.fhir.urls")),
+    path("x12/", include("interop.x12.urls")),
 ]

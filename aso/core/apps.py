@@ -16,3 +16,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from aso.core import signals  # noqa: F401
+        from aso.core.history import memoize_history_managers
+
+        memoize_history_managers()

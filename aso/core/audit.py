@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from aso.core.choices import AccessAction
 from aso.core.models import AccessLog, AccessLogItem
+from aso.core.rows import insert_rows
 
 ITEM_BATCH = 5000
 
@@ -40,7 +41,7 @@ def access_log_record(
     content_type = ContentType.objects.get_for_model(model) if model is not None else None
     ids = list(subject_ids)
     match = getattr(request, "resolver_match", None) if request is not None else None
-    log = AccessLog.objects.create(
+    log = AccessLog(
         user=user,
         action=action,
         subject_type=content_type,
@@ -50,6 +51,7 @@ def access_log_record(
         ip_address=_client_ip(request),
         purpose=purpose[:200],
     )
+    insert_rows([log])  # one prepared statement: every read of member data writes one
     for start in range(0, len(ids), ITEM_BATCH):
         AccessLogItem.objects.bulk_create(
             AccessLogItem(log=log, subject_id=pk) for pk in ids[start : start + ITEM_BATCH]

@@ -26,7 +26,7 @@ from aso.core.accounts.sessions import (
     session_is_verified,
 )
 
-MACHINE_PREFIXES = ("/api/", "/fhir/", "/o/")
+MACHINE_PREFIXES = ("/api/", "/fhir/", "/o/", "/x12/")
 # Requests a page makes by itself (a progress bar polling) send this header: they are not activity.
 BACKGROUND_HEADER = "X-ASO-Background"
 

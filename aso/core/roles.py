@@ -27,6 +27,7 @@ PROVIDER_STAFF_PERMS = (
     "relations.read_bulletins",
     "relations.report_beds",
     "par.view_own_scorecard",
+    "care.view_team_plans",
 )
 # Customer-service work on the member line (contacts, grievances, referrals), shared by care managers,
 # clinical supervisors and the member-services representatives who answer the line.
@@ -120,6 +121,7 @@ ROLES: tuple[Role, ...] = (
             "relations.view_bed_board",
             "care.assign_icm",
             "care.refer_icm",
+            "care.view_vcm_outcomes",
         ),
     ),
     Role(
@@ -157,7 +159,7 @@ ROLES: tuple[Role, ...] = (
         "State agency viewer",
         staff=False,
         description="Exports oversight spreadsheets for its agency's population.",
-        permissions=("core.export_oversight", "par.view_statewide"),
+        permissions=("core.export_oversight", "par.view_statewide", "care.view_vcm_outcomes"),
     ),
     Role(
         "admin",
@@ -175,6 +177,33 @@ ROLES: tuple[Role, ...] = (
             "referrals, warm-transfers clinical calls to a care manager."
         ),
         permissions=(*SERVICE_LINE_PERMS, "relations.view_service_reports"),
+    ),
+)
+
+# Voluntary Care Management (domain section 9): the program's care coordinators, and the child-welfare
+# agency's referral system (a token account that only sends referrals and reads nothing back).
+ROLES = (
+    *ROLES,
+    Role(
+        "vcm_coordinator",
+        "VCM care coordinator",
+        staff=True,
+        description=(
+            "Works Voluntary Care Management: referrals from DCF, outreach, family plans of care, "
+            "community resources, discharges and the program's outcomes."
+        ),
+        permissions=(
+            "care.work_vcm",
+            "care.manage_vcm_resources",
+            "care.view_vcm_outcomes",
+        ),
+    ),
+    Role(
+        "agency_referrer",
+        "Child-welfare agency referral system",
+        staff=False,
+        description="The agency's system account: sends VCM referrals through the API, reads nothing.",
+        permissions=("care.submit_vcm_referral",),
     ),
 )
 

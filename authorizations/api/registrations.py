@@ -34,6 +34,7 @@ from authorizations.api.registration_serializers import (
     RegistrationErrorSerializer,
     RegistrationInSerializer,
     RegistrationSerializer,
+    registration_data,
 )
 from authorizations.choices import AuthorizationStatus, Channel, RequestStatus
 from authorizations.models import Authorization
@@ -122,7 +123,7 @@ def _decision_response(request: ApiRequest, result: RegistrationResult) -> Respo
     )
     body: dict[str, Any] = {}
     headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
-    data = RegistrationSerializer(registration).data
+    data = registration_data(registration)
     if registration.status == RequestStatus.REFUSED:
         for reason in registration.refusals:
             field = API_FIELDS.get(reason["field"], reason["field"]) or "non_field_errors"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aso.core.rows import insert_rows
 from authorizations.models import Event, Request
 
 
@@ -17,7 +18,7 @@ def event_record(
     detail: dict[str, Any] | None = None,
 ) -> Event:
     """Record who did what to a request and why. `detail` holds codes and ids, never PHI."""
-    return Event.objects.create(
+    event = Event(
         request=request,
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -25,3 +26,5 @@ def event_record(
         to_status=to_status,
         detail=detail or {},
     )
+    insert_rows([event])  # one prepared statement: events are written on every state change
+    return event

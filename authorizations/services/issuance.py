@@ -13,6 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from aso.core.history import history_rows_insert
+from aso.core.rows import insert_rows
 from authorizations.choices import AuthorizationStatus, RequestStatus
 from authorizations.models import Authorization, Request
 from authorizations.numbers import next_number
@@ -103,7 +105,8 @@ def authorization_create(
     authorization.full_clean(
         exclude=FOREIGN_KEYS, validate_unique=False, validate_constraints=False
     )
-    authorization.save(force_insert=True)
+    insert_rows([authorization])  # the database holds the one-active-per-start constraint
+    history_rows_insert([authorization], user=acting_user, when=timezone.now())
     event_record(
         request=request,
         kind=AUTHORIZATION_ISSUED,

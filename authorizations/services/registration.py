@@ -27,9 +27,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from aso.core.history import history_rows_insert
+from aso.core.rows import insert_rows
 from authorizations.choices import (
-    OPEN_STATUSES,
-    AuthorizationStatus,
     Channel,
     ClockUnit,
     RequestKind,
@@ -44,7 +44,7 @@ from authorizations.models import (
     Request,
     TurnaroundClock,
 )
-from authorizations.numbers import next_number
+from authorizations.numbers import next_numbers
 from authorizations.rules.registration import (
     AgeRange,
     Outcome,
@@ -57,12 +57,16 @@ from authorizations.rules.registration import (
     in_network_on,
     registration_span,
 )
-from authorizations.selectors import rule_in_force
+from authorizations.selectors_registration import (
+    SiteFacts,
+    member_lock,
+    registration_facts,
+    rule_for_registration,
+)
 from authorizations.services.events import event_record
 from authorizations.services.issuance import authorization_create
 from members.models import Member
-from members.selectors import spans_covering
-from providers.models import LevelOfCare, ServiceOffering, Site
+from providers.models import LevelOfCare
 
 PERMISSION = "authorizations.submit_registration"
 NOT_ALLOWED = "Your account cannot register services."
@@ -215,7 +219,7 @@ def _submit(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationResult:
     # commits at once, so the shared sequence row is locked for one statement, not for a whole
     # registration (a refused or replayed submission leaves a gap; numbers are unique, not gapless).
     today = timezone.localtime(now).date()
-    numbers = _Numbers(next_number("R", on=today), next_number("A", on=today))
+    numbers = _Numbers(*next_numbers(("R", "A"), on=today))
     try:
         with transaction.atomic():
             return _decide_and_record(user, ask, now, numbers)
@@ -229,35 +233,41 @@ def _submit(user: Any, ask: _Ask, now: dt.datetime) -> RegistrationResult:
 def _decide_and_record(
     user: Any, ask: _Ask, now: dt.datetime, numbers: _Numbers
 ) -> RegistrationResult:
-    site = _own_site(user, ask.site_id)
+    birth_date = member_lock(member_id=ask.member.pk)
+    today = timezone.localtime(now).date()
+    start, start_problems = _start_of(ask)
+    rule = rule_for_registration(level_of_care_id=ask.level_of_care.pk, on=start)
+    terms = rule_terms(rule, ask.level_of_care)
+    span_start, span_end = registration_span(start, terms)
+    reads = registration_facts(
+        user_id=user.pk,
+        site_id=ask.site_id,
+        member_id=ask.member.pk,
+        level_of_care_id=ask.level_of_care.pk,
+        start=span_start,
+        end=span_end,
+        extends_id=ask.extends.pk if ask.extends else None,
+        idempotency_key=ask.idempotency_key,
+    )
+    site = reads.site
     if site is None:
         if ask.extends is not None:
             raise PermissionDenied(NOT_YOURS)
         raise RegistrationInputError({"site": [SITE_UNKNOWN]})
-    birth_date = _lock_member(ask.member.pk)
-    if ask.idempotency_key:
-        replay = _replay(user, ask)
-        if replay is not None:
-            return replay
-    today = timezone.localtime(now).date()
-    start = _start_of(ask)
-    rule = rule_in_force(level_of_care=ask.level_of_care, on=start)
-    terms = rule_terms(rule, ask.level_of_care)
-    span_start, span_end = registration_span(start, terms)
+    if reads.replay_request_id is not None:
+        return _replay(ask, reads.replay_request_id)
+    if start_problems:
+        raise RegistrationInputError({"start": start_problems})
     facts = RegistrationFacts(
         level_name=ask.level_of_care.name,
         start=start,
         today=today,
         birth_date=birth_date,
         units=ask.units,
-        programs_on_start=tuple(
-            spans_covering(member_id=ask.member.pk, on=start).values_list(
-                "program__code", flat=True
-            )
-        ),
-        offering_ages=_offering_ages(site, ask.level_of_care.pk, start),
-        provider_dcf_certified=site.provider.dcf_certified,
-        overlapping=_overlapping(ask, site.provider_id, span_start, span_end),
+        programs_on_start=reads.programs,
+        offering_ages=_offering_ages(site, reads.offering_ages, start),
+        provider_dcf_certified=site.provider_dcf_certified,
+        overlapping=reads.overlapping,
     )
     verdict = decide_registration(facts, terms)
     request = _request_record(user, ask, verdict, rule, now=now, number=numbers.request)
@@ -289,29 +299,9 @@ def _decide_and_record(
     return RegistrationResult(request=request, authorization=authorization)
 
 
-def _own_site(user: Any, site_id: int) -> Site | None:
-    """The site when it is one of the user's organizations' (registration and extension are for one's
-    own sites only, ever)."""
-    return (
-        Site.objects.select_related("provider")
-        .filter(pk=site_id, provider__staff__user=user, provider__staff__active=True)
-        .first()
-    )
-
-
-def _lock_member(member_id: int) -> dt.date:
-    """Lock the member's row for the decision: registrations of one member are decided one at a
-    time, so two identical submissions cannot both pass the overlap rule."""
-    return Member.objects.select_for_update().values_list("birth_date", flat=True).get(pk=member_id)
-
-
-def _replay(user: Any, ask: _Ask) -> RegistrationResult | None:
-    """The earlier result for the same idempotency key, if any; a key reused for a different
-    registration is refused."""
-    found = Request.objects.filter(submitted_by=user, idempotency_key=ask.idempotency_key)
-    earlier_pk = found.values_list("pk", flat=True).first()  # the usual answer: none, cheaply
-    if earlier_pk is None:
-        return None
+def _replay(ask: _Ask, earlier_pk: int) -> RegistrationResult:
+    """The earlier result for the same idempotency key; a key reused for a different registration is
+    refused."""
     earlier = Request.objects.select_related(
         "authorization", "member", "site", "level_of_care"
     ).get(pk=earlier_pk)
@@ -331,12 +321,12 @@ def _replay(user: Any, ask: _Ask) -> RegistrationResult | None:
     return RegistrationResult(request=earlier, authorization=authorization, replayed=True)
 
 
-def _start_of(ask: _Ask) -> dt.date:
-    """The start date; for an extension, checked against the current authorization (read again
-    under the member lock, so a concurrent change is seen)."""
+def _start_of(ask: _Ask) -> tuple[dt.date, list[str]]:
+    """The start date and, for an extension, what is wrong with it against the current authorization
+    (read again under the member lock, so a concurrent change is seen)."""
     if ask.extends is None:
         assert ask.start is not None
-        return ask.start
+        return ask.start, []
     status, current_start, current_end = (
         Authorization.objects.filter(pk=ask.extends.pk).values_list("status", "start", "end").get()
     )
@@ -344,9 +334,7 @@ def _start_of(ask: _Ask) -> dt.date:
     problems = extension_problems(
         status=status, current_start=current_start, current_end=current_end, start=start
     )
-    if problems:
-        raise RegistrationInputError({"start": problems})
-    return start
+    return start, list(problems)
 
 
 def rule_terms(rule: AuthorizationRule | None, level: LevelOfCare) -> RuleTerms | None:
@@ -372,46 +360,20 @@ def rule_terms(rule: AuthorizationRule | None, level: LevelOfCare) -> RuleTerms 
     )
 
 
-def _offering_ages(site: Site, level_id: int, on: dt.date) -> tuple[AgeRange, ...]:
-    """Age ranges the site is contracted for at this level on a date (none: not offered)."""
-    provider = site.provider
+def _offering_ages(
+    site: SiteFacts, contracted: tuple[tuple[int, int], ...], on: dt.date
+) -> tuple[AgeRange, ...]:
+    """Age ranges the site is contracted for at this level on a date (none: not offered, or the site
+    or its provider is out of the network that day)."""
     if not in_network_on(
-        site_active=site.active,
-        provider_status=provider.status,
-        provider_effective=provider.effective_date,
-        provider_termination=provider.termination_date,
+        site_active=site.site_active,
+        provider_status=site.provider_status,
+        provider_effective=site.provider_effective,
+        provider_termination=site.provider_termination,
         day=on,
     ):
         return ()
-    rows = (
-        ServiceOffering.objects.filter(site=site, level_of_care_id=level_id, effective_from__lte=on)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-        .values_list("min_age", "max_age")
-    )
-    return tuple(AgeRange(low, high) for low, high in rows)
-
-
-def _overlapping(ask: _Ask, provider_id: int, start: dt.date, end: dt.date) -> tuple[str, ...]:
-    """Numbers of active authorizations, and of requests still waiting for a decision, of the same
-    member, provider and level of care on any of these dates (the extended one aside). One query."""
-    same = {
-        "member_id": ask.member.pk,
-        "level_of_care_id": ask.level_of_care.pk,
-        "site__provider_id": provider_id,
-    }
-    authorizations = Authorization.objects.filter(
-        **same, status=AuthorizationStatus.ACTIVE, start__lte=end, end__gte=start
-    )
-    if ask.extends is not None:
-        authorizations = authorizations.exclude(pk=ask.extends.pk)
-    waiting = Request.objects.filter(
-        Q(requested_end__gte=start) | Q(requested_end__isnull=True, requested_start__gte=start),
-        **same,
-        status__in=OPEN_STATUSES,
-        requested_start__lte=end,
-    ).values_list("number", flat=True)
-    numbers = authorizations.order_by().values_list("number", flat=True)
-    return tuple(sorted(numbers.union(waiting.order_by())))
+    return tuple(AgeRange(low, high) for low, high in contracted)
 
 
 def _request_record(
@@ -452,7 +414,8 @@ def _request_record(
         idempotency_key=ask.idempotency_key,
     )
     request.full_clean(exclude=FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
-    request.save(force_insert=True)
+    insert_rows([request])  # the constraints (unique number, idempotency key) hold in the database
+    history_rows_insert([request], user=user, when=now)
     return request
 
 

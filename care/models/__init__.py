@@ -1,4 +1,5 @@
-"""Care management models, one module per capability (icm: intensive care management)."""
+"""Care management models, one module per capability (icm: intensive care management; vcm:
+voluntary care management)."""
 
 from care.models.icm import (
     ContactNote,
@@ -9,8 +10,18 @@ from care.models.icm import (
     IcmReferral,
     IcmTrigger,
 )
+from care.models.vcm import (
+    VcmCaregiver,
+    VcmContactAttempt,
+    VcmDischargeReason,
+    VcmProblemCategory,
+    VcmProgramRule,
+    VcmReferral,
+)
+from care.models.vcm_plans import CommunityResource, VcmDischarge, VcmPlan, VcmPlanVersion
 
 __all__ = [
+    "CommunityResource",
     "ContactNote",
     "IcmAssignment",
     "IcmCandidate",
@@ -18,4 +29,13 @@ __all__ = [
     "IcmProfile",
     "IcmReferral",
     "IcmTrigger",
+    "VcmCaregiver",
+    "VcmContactAttempt",
+    "VcmDischarge",
+    "VcmDischargeReason",
+    "VcmPlan",
+    "VcmPlanVersion",
+    "VcmProblemCategory",
+    "VcmProgramRule",
+    "VcmReferral",
 ]

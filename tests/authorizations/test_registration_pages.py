@@ -179,10 +179,10 @@ def test_clinical_staff_see_every_organizations_registrations(client, scene, mak
     assert mine.number in client.get(reverse("registration:list")).content.decode()
 
 
-# session, user, permissions (2), own organizations (2: list and site filter), count, page, access log
+# session, user, permissions (1), own organizations (2: list and site filter), count, page, access log
 # (2), the navigation's roles (1), and the filter form's levels and sites (3): the same for one row or
 # a full page.
-LIST_QUERIES = 14
+LIST_QUERIES = 13
 
 
 def test_the_list_makes_the_same_number_of_queries_for_one_row_or_many(

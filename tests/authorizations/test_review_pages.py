@@ -75,10 +75,10 @@ def test_the_queue_costs_the_same_queries_for_any_size(client, rw, django_assert
     assert len(small.context["items"]) == 3 and len(large.context["items"]) == 50
 
 
-# session, user, user and group permissions, page count, page rows, access log and its items, the
+# session, user, permissions (one statement), page count, page rows, access log and its items, the
 # queue counts, the user's roles (navigation), levels and regions for the filters; supervisors also
 # read the reviewers for the assign menu.
-QUEUE_QUERIES = {"care_manager": 12, "clinical_supervisor": 13}
+QUEUE_QUERIES = {"care_manager": 11, "clinical_supervisor": 12}
 
 
 def test_the_htmx_queue_answers_the_table_only(client, rw):

@@ -13,6 +13,8 @@ from django.utils import timezone
 from care.models import IcmAssignment, IcmCandidate, IcmProfile
 from members.models import Member
 from providers.models import Region
+from tests.care.matrix_vcm import API_ENTRIES as VCM_API_ENTRIES
+from tests.care.matrix_vcm import ENTRIES as VCM_ENTRIES
 from tests.matrix import Entry, World, world_builder
 
 SUPERVISOR_ONLY = {"clinical_supervisor": 200}
@@ -126,4 +128,7 @@ ENTRIES = {
         lambda w: reverse("care:icm_identify"), {"clinical_supervisor": 302}, None
     ),
     "care:icm_referral": Entry(url=lambda w: reverse("care:icm_referral"), expect=REFERRERS),
+    **VCM_ENTRIES,
 }
+
+API_ENTRIES = VCM_API_ENTRIES

@@ -89,7 +89,7 @@ def test_the_caseload_page_runs_the_same_queries_for_one_member_or_many(
     put_on(scene, icm)
     client.force_login(icm)
     client.get(reverse("care:icm_my_caseload"))  # warm caches (content types, session)
-    with django_assert_num_queries(17) as one:
+    with django_assert_num_queries(16) as one:
         client.get(reverse("care:icm_my_caseload"))
     for _ in range(3):
         put_on(scene, icm)
@@ -104,7 +104,7 @@ def test_the_candidates_page_runs_the_same_queries_for_one_candidate_or_many(
     open_candidate(scene)
     client.force_login(supervisor)
     client.get(reverse("care:icm_candidates"))
-    with django_assert_num_queries(19) as one:
+    with django_assert_num_queries(18) as one:
         client.get(reverse("care:icm_candidates"))
     for _ in range(4):
         open_candidate(scene)

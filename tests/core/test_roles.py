@@ -58,6 +58,8 @@ def test_role_codes_match_the_design_table():
         "agency_viewer",
         "admin",
         "member_services",
+        "vcm_coordinator",
+        "agency_referrer",
     )
 
 

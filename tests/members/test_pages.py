@@ -74,7 +74,7 @@ def test_staff_search_by_id_or_by_name_and_birth_date_logs_the_members_shown(
     url = reverse("members:member_search")
     by_id = client.post(url, {"medicaid_id": "012345678"})
     assert reverse("members:member_detail", args=[ana.pk]).encode() in by_id.content
-    with django_assert_num_queries(8):  # session, user, perms x2, search, log + items, roles (menu)
+    with django_assert_num_queries(7):  # session, user, perms, search, log + items, roles (menu)
         by_name = client.post(url, {"last_name": "riv", "birth_date": "1990-04-12"})
     assert by_name.content.count(b"<tr>") == 3  # header and two members born that day
     log = AccessLog.objects.latest("pk")
@@ -100,9 +100,9 @@ def test_member_detail_shows_spans_history_and_the_loads_that_changed_them(
     edited.end = dt.date(2025, 12, 31)
     edited.save()
     ContentType.objects.get_for_model(Member)  # cached for the life of a server process
-    # session, user, perms x2, member, access log, programs, span history, member history,
+    # session, user, perms, member, access log, programs, span history, member history,
     # today's eligibility, spans, roles (menu): the same whatever the history's length
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         page = client.get(reverse("members:member_detail", args=[member.pk]))
     text = page.content.decode()
     assert "12/31/2025" in text and f"eligibility load #{load.pk} (jan.csv)" in text

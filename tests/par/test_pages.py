@@ -112,7 +112,7 @@ def test_the_region_page_has_a_fixed_number_of_queries(
     with django_assert_num_queries(few):
         client.get(url)
     assert (
-        few == 12
+        few == 11
     )  # session, user, perms, roles, region, run, picker, measures, providers, scores, state
 
 

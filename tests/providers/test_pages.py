@@ -16,8 +16,8 @@ from providers.models import Provider, ProviderImport, ProviderStaff
 from tests.providers.files import csv_bytes, row, second_org
 
 pytestmark = pytest.mark.django_db
-# session, user, permissions (2), role groups (navigation), count, 3 filter choice lists, page, sites
-SEARCH_QUERIES = 11
+# session, user, permissions (1), role groups (navigation), count, 3 filter choice lists, page, sites
+SEARCH_QUERIES = 10
 
 
 @pytest.fixture

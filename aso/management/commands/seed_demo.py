@@ -18,6 +18,7 @@ from aso.referencedata import load_all
 from authorizations.seed import seed_registrations
 from authorizations.seed_review import seed_prior_auth
 from care.seed import seed_icm
+from care.seed_vcm import seed_vcm
 from members.seed import seed_members
 from par.seed import seed_par
 from providers.seed import seed_providers
@@ -33,6 +34,7 @@ SEEDERS = (
     seed_relations,
     seed_par,
     seed_icm,
+    seed_vcm,
 )
 
 
