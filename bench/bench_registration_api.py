@@ -1,6 +1,6 @@
 """Benchmark: the registration API under load at Connecticut scale on PostgreSQL.
 
-gunicorn (2 workers x 4 threads, persistent database connections, DEBUG off) serves the project; locust runs
+gunicorn (2 sync workers, persistent database connections, DEBUG off) serves the project; locust runs
 headless as its own process (it patches with gevent, so never inside Django) for 60 s with closed-loop
 provider systems posting registrations (token auth, an Idempotency-Key each): about 90% approved at once,
 4% psychological testing sent to review, 6% refused by the rules. Same-run baseline: a trivial
@@ -279,7 +279,12 @@ def main() -> None:
             "throughput ratio (registrations/s over ping/s)": round(
                 figure["rps"] / baseline["rps"], 3
             ),
-            "server": f"gunicorn 2 workers x {GUNICORN_THREADS} threads (gthread), DEBUG off, persistent DB connections",
+            "server": (
+                "gunicorn 2 sync workers"
+                if GUNICORN_THREADS == 1
+                else f"gunicorn 2 workers x {GUNICORN_THREADS} threads (gthread)"
+            )
+            + ", DEBUG off, persistent DB connections",
             "payload mix planned (expected status: count)": json.dumps(planned),
             "rows added (requests, authorizations)": f"{added[0]:,}, {added[1]:,}",
             "duplicate active authorizations after the run": duplicates,
