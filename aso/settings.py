@@ -235,6 +235,24 @@ REST_FRAMEWORK = {
 # OAuth2 client credentials for provider systems (FHIR PAS, X12 278): django-oauth-toolkit. Each
 # Application belongs to a provider-system user linked to one organization (docs/api.md).
 OAUTH2_PROVIDER = {
+    # Provider systems use the client-credentials grant only. Every RFC 9700 (OAuth 2.0 Security BCP)
+    # gate is on: no implicit or password grants, S256 PKCE required, tokens only in the
+    # Authorization header, hashed at rest, refresh-token replay revokes the family, exact https
+    # redirect URIs.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "PKCE_REQUIRED": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "SCOPES": {
         "system/Claim.write": "Submit prior-authorization requests",

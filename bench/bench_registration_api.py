@@ -290,7 +290,7 @@ def main() -> None:
             "duplicate active authorizations after the run": duplicates,
             "database size at start (requests, authorizations)": f"{before[0]:,}, {before[1]:,}",
             "load average before / after (shared machine)": f"{load_before} / {_load()}",
-            "measured on": dt.date.today().isoformat(),
+            "measured on": dt.datetime.now(dt.UTC).date().isoformat(),
         },
     ).write()
     print(json.dumps({"ping": baseline, "register": figure}, indent=2))
