@@ -24,3 +24,22 @@ REVIEW_ACTION_CODE_EXTENSION = f"{PAS}/extension-reviewActionCode"
 PAS_RESPONSE_BUNDLE = f"{PAS}/profile-pas-response-bundle"
 PAS_CLAIM_RESPONSE = f"{PAS}/profile-claimresponse"
 FHIR_JSON = "application/fhir+json"
+
+# Service-line code systems (interop.ServiceCode): each FHIR system maps onto one code kind, and a row's
+# system follows from its kind (CPT procedures are digits, HCPCS Level II start with a letter).
+CPT = "http://www.ama-assn.org/go/cpt"
+HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+NUBC_REVENUE = "https://www.nubc.org/CodeSystem/RevenueCodes"
+KIND_FOR_SYSTEM = {
+    CPT: "procedure",
+    HCPCS: "procedure",
+    NUBC_REVENUE: "revenue",
+    X12_SERVICE_TYPE: "service_type",
+}
+
+
+def code_system(kind: str, code: str) -> str:
+    """The FHIR code system of a service code of this kind."""
+    if kind == "procedure":
+        return HCPCS if code[:1].isalpha() else CPT
+    return NUBC_REVENUE if kind == "revenue" else X12_SERVICE_TYPE
