@@ -1,5 +1,6 @@
 """Interoperability records: which service codes map onto which level of care (reference data, one
-table for FHIR and X12), and one audit row per call a provider system makes (no PHI: numbers and counts, never names or ids)."""
+table for FHIR and X12), and one audit row per call a provider system makes (no PHI: numbers and
+counts, never names or ids)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,9 @@ class ServiceCode(models.Model):
     """A code a provider system may send for a service line (a CPT or HCPCS procedure, a UB-04
     revenue code, an X12 service type) and the level of care it asks for, whichever standard it
     comes by (FHIR PAS or X12 278). `place` narrows a service-type row to a CMS place of service
-    (X12 UM04-1); blank means any place. Reference data (fixtures/interop_service_codes.yaml): a
-    state changes what it accepts by editing the file. The FHIR code system of a row follows from
-    its kind and code (interop.fhir.systems.code_system)."""
+    (X12 UM04-1, FHIR Claim.item.locationCodeableConcept); blank means any place. Reference data
+    (fixtures/interop_service_codes.yaml): a state changes what it accepts by editing the file.
+    The FHIR code system of a row follows from its kind and code (interop.fhir.systems)."""
 
     kind = models.CharField(max_length=16, choices=CodeKind.choices)
     code = models.CharField(max_length=20)

@@ -115,10 +115,13 @@ def _site(provider: Provider, pas: PasClaim, issues: list[Issue]) -> Site | None
     return None
 
 
-def level_for_codes(codes: tuple[Code, ...]) -> tuple[LevelOfCare | None, list[Issue]]:
+def level_for_codes(
+    codes: tuple[Code, ...], place: str = ""
+) -> tuple[LevelOfCare | None, list[Issue]]:
     """The level of care of the item's codes, looked up as for an X12 278 (interop.selectors:
-    procedure, then revenue, then service type); when none is accepted, an issue per code sent.
-    A code of a system we do not read is not accepted."""
+    procedure, then revenue, then service type at the item's place of service, then at any place);
+    when none is accepted, an issue per code sent. A code of a system we do not read is not
+    accepted."""
     by_kind: dict[str, list[str]] = {}
     for c in codes:
         kind = systems.KIND_FOR_SYSTEM.get(c.system)
@@ -128,6 +131,7 @@ def level_for_codes(codes: tuple[Code, ...]) -> tuple[LevelOfCare | None, list[I
         procedures=by_kind.get("procedure", ()),
         revenues=by_kind.get("revenue", ()),
         service_type=next(iter(by_kind.get("service_type", ())), ""),
+        place=place,
     )
     if level is not None:
         return level, []
@@ -144,7 +148,7 @@ def resolve(*, user: Any, pas: PasClaim) -> Resolved:
     member = _member(pas, issues)
     provider = _provider(user, pas, issues)
     site = _site(provider, pas, issues) if provider is not None else None
-    level, code_issues = level_for_codes(pas.codes)
+    level, code_issues = level_for_codes(pas.codes, pas.place)
     issues += code_issues
     rule = rule_in_force(level_of_care=level, on=pas.start) if level and pas.start else None
     if level is not None and pas.start is not None and rule is None:

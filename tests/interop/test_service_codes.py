@@ -30,10 +30,11 @@ MEMBER = SimpleNamespace(
 )
 
 
-def _fhir_level(system: str, code: str):
-    body = json.dumps(pas_bundle(MEMBER, code=(system, code))).encode()
+def _fhir_level(system: str, code: str, place: str | None = None):
+    body = json.dumps(pas_bundle(MEMBER, code=(system, code), place=place)).encode()
     pas = claim_read(bundle_read(body))
-    level, issues = mapping.level_for_codes(pas.codes)
+    assert pas.issues == []
+    level, issues = mapping.level_for_codes(pas.codes, pas.place)
     return (level.code if level else None), issues
 
 
@@ -45,20 +46,21 @@ def _x12_level(ask: Ask278):
 
 
 @pytest.mark.parametrize(
-    ("system", "code", "x12", "expected"),
+    ("system", "code", "place", "x12", "expected"),
     [
-        (systems.CPT, "90834", Ask278(procedure="HC:90834"), "OP"),
-        (systems.HCPCS, "H0035", Ask278(procedure="HC:H0035"), "PHP"),
-        (systems.HCPCS, "H0011", Ask278(procedure="HC:H0011"), "RES_DETOX"),
-        (systems.NUBC_REVENUE, "0114", Ask278(procedure=None, revenue="0114"), "IP_PSY"),
-        (systems.NUBC_REVENUE, "1002", Ask278(procedure=None, revenue="1002"), "RES_DETOX"),
-        (systems.X12_SERVICE_TYPE, "A7", Ask278(procedure=None, um="AR*I*A7*21:A"), "IP_PSY"),
+        (systems.CPT, "90834", None, Ask278(procedure="HC:90834"), "OP"),
+        (systems.HCPCS, "H0035", None, Ask278(procedure="HC:H0035"), "PHP"),
+        (systems.HCPCS, "H0011", None, Ask278(procedure="HC:H0011"), "RES_DETOX"),
+        (systems.NUBC_REVENUE, "0114", None, Ask278(procedure=None, revenue="0114"), "IP_PSY"),
+        (systems.NUBC_REVENUE, "1002", None, Ask278(procedure=None, revenue="1002"), "RES_DETOX"),
+        (systems.X12_SERVICE_TYPE, "A7", "21", Ask278(procedure=None, um="AR*I*A7*21:A"), "IP_PSY"),
+        (systems.X12_SERVICE_TYPE, "A4", "56", Ask278(procedure=None, um="AR*I*A4*56:A"), "PRTF"),
     ],
 )
 def test_a_code_means_the_same_level_of_care_in_fhir_and_in_the_278(
-    ref, system, code, x12, expected
+    ref, system, code, place, x12, expected
 ):
-    assert _fhir_level(system, code) == (expected, [])
+    assert _fhir_level(system, code, place) == (expected, [])
     assert _x12_level(x12) == expected
 
 
@@ -103,3 +105,18 @@ def test_the_code_table_is_shown_read_only_with_its_history_in_the_admin(ref, ad
     history = admin_client.get(reverse("admin:interop_servicecode_history", args=[row.pk]))
     assert history.status_code == 200
     assert admin_client.get(reverse("admin:interop_servicecode_add")).status_code == 403
+
+
+def test_the_same_code_through_fhir_submit_and_the_278_asks_for_the_same_level_of_care(make_user):
+    from authorizations.models import Request
+    from tests.interop.fhir_scene import SUBMIT, build_fhir_scene, post
+    from tests.interop.test_x12_278 import _post
+
+    fs = build_fhir_scene(make_user)
+    answer = post(fs.client_a, SUBMIT, pas_bundle(fs.scene.teen, code=(systems.CPT, "90837")))
+    assert answer.status_code == 200, answer.content
+    x12_response, _ = _post(fs.scene.user, interchange(Ask278(procedure="HC:90837")))
+    assert x12_response.status_code == 200
+    fhir_request = Request.objects.get(member=fs.scene.teen)
+    x12_request = Request.objects.get(member=fs.scene.adult)
+    assert fhir_request.level_of_care.code == x12_request.level_of_care.code == "OP"
