@@ -10,7 +10,6 @@ from aso.core.reference import FileReport, ReferenceSpec, reference_data_load
 from authorizations.reference import SPECS as AUTHORIZATION_SPECS
 from care.reference import SPECS as CARE_SPECS
 from interop.reference import SPECS as INTEROP_SPECS
-from interop.x12.reference import SPECS as X12_SPECS
 from members.reference import SPECS as MEMBER_SPECS
 from par.reference import SPECS as PAR_SPECS
 from providers.reference import SPECS as PROVIDER_SPECS
@@ -24,7 +23,6 @@ ALL_SPECS: tuple[ReferenceSpec, ...] = (
     *PAR_SPECS,
     *RELATIONS_SPECS,
     *INTEROP_SPECS,
-    *X12_SPECS,
 )
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"

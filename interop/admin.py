@@ -1,11 +1,12 @@
-"""Admin views of interoperability records: service codes (reference data, edited in fixtures/) and the
-call audit, both read-only here."""
+"""Admin views of interoperability records: the service codes of both standards (reference data, edited
+in fixtures/interop_service_codes.yaml, shown with their history) and the call audit, both read-only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from interop.models import ApiCall, ServiceCode
 
@@ -22,8 +23,8 @@ class ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(ServiceCode)
-class ServiceCodeAdmin(ReadOnly):
-    list_display = ("code", "system", "kind", "level_of_care", "display")
+class ServiceCodeAdmin(ReadOnly, SimpleHistoryAdmin):
+    list_display = ("code", "kind", "place", "level_of_care", "display")
     list_filter = ("kind", "level_of_care")
     search_fields = ("code", "display")
 

@@ -1,4 +1,5 @@
-"""Reference data owned by interoperability: the service codes accepted per level of care."""
+"""Reference data owned by interoperability: the service codes accepted per level of care, one table
+for both standards (FHIR PAS and X12 278)."""
 
 from aso.core.reference import ReferenceSpec
 
@@ -6,7 +7,7 @@ SPECS = (
     ReferenceSpec(
         file="interop_service_codes.yaml",
         model="interop.ServiceCode",
-        key=("system", "code"),
+        key=("kind", "code", "place"),
         foreign_keys={"level_of_care": ("providers.LevelOfCare", "code")},
     ),
 )

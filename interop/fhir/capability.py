@@ -91,9 +91,14 @@ def services_list(*, on: dt.date) -> list[dict[str, Any]]:
         .order_by("level_of_care__sort_order")
     )
     codes: dict[int, list[dict[str, str]]] = {}
-    for row in ServiceCode.objects.order_by("system", "code"):
+    for row in ServiceCode.objects.order_by("kind", "code", "place"):
         codes.setdefault(row.level_of_care_id, []).append(
-            {"system": row.system, "code": row.code, "display": row.display}
+            {
+                "system": systems.code_system(row.kind, row.code),
+                "code": row.code,
+                "place_of_service": row.place,
+                "display": row.display,
+            }
         )
     return [
         {

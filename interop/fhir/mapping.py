@@ -4,7 +4,8 @@ level of care on the start date. Only mapping here: the services decide, validat
 
 The member is found by Medicaid id and date of birth (both, as on the portal); the provider by NPI
 among the caller's own organizations; the level of care from the service code (fixtures data,
-interop.ServiceCode). Every problem of identification is returned at once, and nothing is saved.
+interop.ServiceCode, read through interop.selectors.level_for_codes as the X12 278 does). Every
+problem of identification is returned at once, and nothing is saved.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from authorizations.services.registration import RegistrationInputError, registr
 from interop.fhir import systems
 from interop.fhir.outcome import FhirProblem, Issue, issues_from_fields
 from interop.fhir.parse import Code, PasClaim
-from interop.models import ServiceCode
+from interop.selectors import level_for_codes as level_for_codes_shared
 from members.models import Member
 from providers.models import LevelOfCare, Provider, Site
 from providers.selectors import own_provider_ids
@@ -114,21 +115,26 @@ def _site(provider: Provider, pas: PasClaim, issues: list[Issue]) -> Site | None
     return None
 
 
-def level_for_codes(codes: tuple[Code, ...]) -> tuple[LevelOfCare | None, list[Issue]]:
-    """The level of care of the first accepted code (procedure and revenue before service type);
-    when none is accepted, an issue per code sent."""
-    rows = {
-        (row.system, row.code): row
-        for row in ServiceCode.objects.filter(code__in=[c.code for c in codes]).select_related(
-            "level_of_care"
-        )
-    }
-    ordered = sorted(
-        (rows[(c.system, c.code)] for c in codes if (c.system, c.code) in rows),
-        key=lambda row: row.kind == "service_type",
+def level_for_codes(
+    codes: tuple[Code, ...], place: str = ""
+) -> tuple[LevelOfCare | None, list[Issue]]:
+    """The level of care of the item's codes, looked up as for an X12 278 (interop.selectors:
+    procedure, then revenue, then service type at the item's place of service, then at any place);
+    when none is accepted, an issue per code sent. A code of a system we do not read is not
+    accepted."""
+    by_kind: dict[str, list[str]] = {}
+    for c in codes:
+        kind = systems.KIND_FOR_SYSTEM.get(c.system)
+        if kind is not None and systems.code_system(kind, c.code) == c.system:
+            by_kind.setdefault(kind, []).append(c.code)
+    level = level_for_codes_shared(
+        procedures=by_kind.get("procedure", ()),
+        revenues=by_kind.get("revenue", ()),
+        service_type=next(iter(by_kind.get("service_type", ())), ""),
+        place=place,
     )
-    if ordered:
-        return ordered[0].level_of_care, []
+    if level is not None:
+        return level, []
     return None, [
         Issue("code-invalid", CODE_NOT_ACCEPTED.format(system=c.system, code=c.code), c.expression)
         for c in codes
@@ -142,7 +148,7 @@ def resolve(*, user: Any, pas: PasClaim) -> Resolved:
     member = _member(pas, issues)
     provider = _provider(user, pas, issues)
     site = _site(provider, pas, issues) if provider is not None else None
-    level, code_issues = level_for_codes(pas.codes)
+    level, code_issues = level_for_codes(pas.codes, pas.place)
     issues += code_issues
     rule = rule_in_force(level_of_care=level, on=pas.start) if level and pas.start else None
     if level is not None and pas.start is not None and rule is None:

@@ -60,6 +60,7 @@ class PasClaim:
     provider_npis: tuple[str, ...] = ()
     site_number: str | None = None
     codes: tuple[Code, ...] = ()  # procedure, revenue, then service type
+    place: str = ""  # CMS place of service of the item (narrows a service type), "" if not sent
     start: dt.date | None = None
     end: dt.date | None = None
     units: int | None = None
@@ -292,6 +293,8 @@ def _read_item(out: PasClaim, claim: Any, issues: list[Issue]) -> None:
     )
     if not out.codes:
         issues.append(Issue("required", NO_CODE, "Claim.item[0].productOrService"))
+    places = _codings(item.locationCodeableConcept, "Claim.item[0].locationCodeableConcept")
+    out.place = next((c.code for c in places if c.system == systems.PLACE_OF_SERVICE), "")
     period = item.servicedPeriod
     out.start = item.servicedDate or _day(period.start if period else None)
     out.end = _day(period.end if period else None)

@@ -24,3 +24,26 @@ REVIEW_ACTION_CODE_EXTENSION = f"{PAS}/extension-reviewActionCode"
 PAS_RESPONSE_BUNDLE = f"{PAS}/profile-pas-response-bundle"
 PAS_CLAIM_RESPONSE = f"{PAS}/profile-claimresponse"
 FHIR_JSON = "application/fhir+json"
+
+# Service-line code systems (interop.ServiceCode): each FHIR system maps onto one code kind; a
+# row's system follows from its kind (CPT codes are digits, HCPCS Level II start with a letter).
+CPT = "http://www.ama-assn.org/go/cpt"
+HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+NUBC_REVENUE = "https://www.nubc.org/CodeSystem/RevenueCodes"
+# CMS place of service (Claim.item.locationCodeableConcept), the X12 278's UM04-1.
+PLACE_OF_SERVICE = (
+    "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set"
+)
+KIND_FOR_SYSTEM = {
+    CPT: "procedure",
+    HCPCS: "procedure",
+    NUBC_REVENUE: "revenue",
+    X12_SERVICE_TYPE: "service_type",
+}
+
+
+def code_system(kind: str, code: str) -> str:
+    """The FHIR code system of a service code of this kind."""
+    if kind == "procedure":
+        return HCPCS if code[:1].isalpha() else CPT
+    return NUBC_REVENUE if kind == "revenue" else X12_SERVICE_TYPE

@@ -1,21 +1,13 @@
-"""Admin of the X12 278: the code map is reference data (edited through fixtures/x12_278_codes.yaml and
-shown here with its history); the interchange log is read-only, for audit and partner support."""
+"""Admin of the X12 278: the interchange log, read-only, for audit and partner support. The code map is
+`interop.ServiceCode`, shared with FHIR (interop/admin.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from interop.x12.models import Interchange, ServiceCodeMap, TransactionLog
-
-
-@admin.register(ServiceCodeMap)
-class ServiceCodeMapAdmin(SimpleHistoryAdmin):
-    list_display = ("code_set", "code", "place", "level_of_care", "description")
-    list_filter = ("code_set", "level_of_care")
-    search_fields = ("code", "description")
+from interop.x12.models import Interchange, TransactionLog
 
 
 class TransactionLogInline(admin.TabularInline):

@@ -6,8 +6,8 @@ diagnoses, urgency, clinical review data) or the AAA reject codes that say which
 Outbound, the maps give the HCR action of a request status, the HCR reason of our decision reason codes,
 the AAA code of a service's refusal by field, and the HSD quantity qualifier of a unit type.
 
-Which level of care a code stands for is data (`fixtures/x12_278_codes.yaml`); `level_lookup_keys` says
-in which order the codes of a request are tried.
+Which level of care a code stands for is data shared with FHIR (`fixtures/interop_service_codes.yaml`,
+looked up by `interop.selectors.level_for_codes`); `level_codes` gathers the codes of a request for it.
 """
 
 from __future__ import annotations
@@ -127,6 +127,17 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class LevelCodes:
+    """The codes of a request the level of care is looked up by (keyword arguments of
+    `interop.selectors.level_for_codes`, which tries them most specific first)."""
+
+    procedures: tuple[str, ...] = ()
+    revenues: tuple[str, ...] = ()
+    service_type: str = ""
+    place: str = ""
+
+
 @dataclass
 class Ask:
     """The request in our terms (values still to be looked up: member, provider, site, level)."""
@@ -135,7 +146,7 @@ class Ask:
     birth_date: dt.date | None = None
     npi: str = ""
     site_number: str = ""
-    level_keys: list[tuple[str, str, str]] = field(default_factory=list)
+    level_codes: LevelCodes = field(default_factory=LevelCodes)
     start: dt.date | None = None
     end: dt.date | None = None
     units: int | None = None
@@ -203,25 +214,20 @@ def problems_for_errors(
     return problems
 
 
-def level_lookup_keys(request: Request278) -> list[tuple[str, str, str]]:
-    """(code set, code, place) keys to try in order: service-line procedure codes, revenue codes, then
-    the event's service type at its place, then at any place."""
-    keys: list[tuple[str, str, str]] = []
-    for service in request.services:
-        keys += [
-            ("procedure", code, "") for qualifier, code in service.procedures if qualifier == "HC"
-        ]
-    for service in request.services:
-        keys += [("revenue", code, "") for code in service.revenue_codes]
+def level_codes(request: Request278) -> LevelCodes:
+    """The service-line procedure codes (qualifier HC), their revenue codes, and the event's service
+    type (UM03) with its place of service (UM04-1)."""
+    procedures = tuple(
+        code
+        for service in request.services
+        for qualifier, code in service.procedures
+        if qualifier == "HC"
+    )
+    revenues = tuple(code for service in request.services for code in service.revenue_codes)
     um = request.event.um if request.event else None
-    if um is not None:
-        service_type = element(um, 3)
-        place = element(um, 4, 1, request.component)
-        if service_type:
-            if place:
-                keys.append(("service_type", service_type, place))
-            keys.append(("service_type", service_type, ""))
-    return keys
+    if um is None:
+        return LevelCodes(procedures, revenues)
+    return LevelCodes(procedures, revenues, element(um, 3), element(um, 4, 1, request.component))
 
 
 def clinical_from_messages(messages: Iterable[str]) -> dict[str, str]:
@@ -256,7 +262,7 @@ def ask_from_278(request: Request278) -> Ask:
         ask.problems.append(
             Problem(LOOP_EVENT, AAA_REQUIRED_MISSING, "An extension (UM02 4) needs REF*BB.")
         )
-    ask.level_keys = level_lookup_keys(request)
+    ask.level_codes = level_codes(request)
     _dates(request, ask, required=not ask.extension)
     _units(request, ask)
     _diagnoses(request, ask, required=not ask.extension)

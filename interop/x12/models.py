@@ -1,4 +1,5 @@
-"""X12 278 records: the service-code map (reference data) and the interchange log (every call).
+"""X12 278 records: the interchange log (every call). The service-code map is `interop.ServiceCode`,
+shared with FHIR.
 
 The log keeps what a trading partner and an auditor need (who called, control numbers, counts, the
 result of each transaction set, the request it created or answered) and no PHI: no member ids, names or
@@ -10,42 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
-
-
-class CodeSet(models.TextChoices):
-    PROCEDURE = "procedure", "Procedure code (CPT/HCPCS; SV1-01, SV2-02, qualifier HC)"
-    REVENUE = "revenue", "Revenue code (SV2-01, UB-04)"
-    SERVICE_TYPE = "service_type", "Service type code (UM03), optionally with the place (UM04-1)"
-
-
-class ServiceCodeMap(models.Model):
-    """Which level of care a code of a 278 (or a FHIR PAS item, which carries the same code sets)
-    stands for. `place` narrows a service-type row to a facility/place of service code (UM04-1);
-    blank means any place."""
-
-    code_set = models.CharField(max_length=16, choices=CodeSet.choices)
-    code = models.CharField(max_length=10)
-    place = models.CharField(max_length=2, blank=True)
-    level_of_care = models.ForeignKey(
-        "providers.LevelOfCare", on_delete=models.PROTECT, related_name="+"
-    )
-    description = models.CharField(max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["code_set", "code", "place"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["code_set", "code", "place"], name="x12_service_code_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(code_set__in=CodeSet.values), name="x12_service_code_set_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code_set} {self.code} {self.place}".strip()
 
 
 class InterchangeResult(models.TextChoices):

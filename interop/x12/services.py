@@ -31,9 +31,10 @@ from authorizations.selectors import (
 )
 from authorizations.services.intake import prior_auth_submit
 from authorizations.services.registration import registration_extend, registration_submit
+from interop.selectors import level_for_codes
 from interop.x12 import mapping_278 as m
 from interop.x12.generate_278 import Answer, Sender, ack_999, interchange, response_278, ta1
-from interop.x12.models import Interchange, InterchangeResult, ServiceCodeMap, TransactionLog
+from interop.x12.models import Interchange, InterchangeResult, TransactionLog
 from interop.x12.parse_278 import Request278, read_278
 from interop.x12.segments import (
     TA1_BAD_ISA,
@@ -247,17 +248,17 @@ def _site(provider: Provider, ask: m.Ask) -> Site | None:
 
 
 def _level(ask: m.Ask) -> LevelOfCare | None:
-    """The first lookup key (most specific first) that the code map knows."""
-    codes = {code for _, code, _ in ask.level_keys}
-    rows = {
-        (row.code_set, row.code, row.place): row.level_of_care
-        for row in ServiceCodeMap.objects.filter(code__in=codes).select_related("level_of_care")
-    }
-    for key in ask.level_keys:
-        if key in rows:
-            return rows[key]
-    ask.problems.append(m.Problem(m.LOOP_EVENT, m.AAA_INPUT_ERRORS, LEVEL_UNKNOWN))
-    return None
+    """The level of care of the request's codes, most specific first (shared with FHIR)."""
+    codes = ask.level_codes
+    level = level_for_codes(
+        procedures=codes.procedures,
+        revenues=codes.revenues,
+        service_type=codes.service_type,
+        place=codes.place,
+    )
+    if level is None:
+        ask.problems.append(m.Problem(m.LOOP_EVENT, m.AAA_INPUT_ERRORS, LEVEL_UNKNOWN))
+    return level
 
 
 def _idempotency_key(request: Request278) -> str | None:

@@ -106,6 +106,7 @@ def pas_bundle(
     use: str = "preauthorization",
     priority: str = "normal",
     site_number: str | None = None,
+    place: str | None = None,
 ) -> dict[str, Any]:
     """A PAS request Bundle as an EHR sends it: Claim, Patient, Coverage, Organization, Condition."""
     start = start or dt.date.today()
@@ -116,6 +117,10 @@ def pas_bundle(
     }
     if units:
         item["quantity"] = {"value": units}
+    if place:
+        item["locationCodeableConcept"] = {
+            "coding": [{"system": systems.PLACE_OF_SERVICE, "code": place}]
+        }
     claim = {
         "resourceType": "Claim",
         "id": "req1",

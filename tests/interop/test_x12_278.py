@@ -378,16 +378,16 @@ def test_a_denied_prior_authorization_is_found_not_certified_with_reason_82(scen
 
 def test_the_code_map_is_reference_data_and_loading_it_again_changes_nothing(ref):
     from aso.referencedata import load_all
-    from interop.x12.models import ServiceCodeMap
+    from interop.models import ServiceCode
 
-    assert ServiceCodeMap.objects.filter(
-        code_set="revenue", code="0114"
+    assert ServiceCode.objects.filter(
+        kind="revenue", code="0114", place=""
     ).get().level_of_care.code == ("IP_PSY")
-    report = next(r for r in load_all() if r.file == "x12_278_codes.yaml")
+    report = next(r for r in load_all() if r.file == "interop_service_codes.yaml")
     assert (report.created, report.updated, report.unchanged) == (
         0,
         0,
-        ServiceCodeMap.objects.count(),
+        ServiceCode.objects.count(),
     )
 
 
@@ -399,7 +399,7 @@ def test_the_interchange_log_and_code_map_are_shown_read_only_in_the_admin(scene
     page = admin_client.get(reverse("admin:interop_x12_interchange_change", args=[record.pk]))
     assert page.status_code == 200 and "TRACE0001" in page.content.decode()
     assert admin_client.get(reverse("admin:interop_x12_interchange_add")).status_code == 403
-    codes = admin_client.get(reverse("admin:interop_x12_servicecodemap_changelist"))
+    codes = admin_client.get(reverse("admin:interop_servicecode_changelist"))
     assert codes.status_code == 200 and "90834" in codes.content.decode()
 
 

@@ -105,14 +105,11 @@ def test_a_good_request_maps_to_our_values():
     assert ask.urgency == "standard"
 
 
-def test_level_lookup_keys_go_from_the_most_specific_code_to_the_service_type():
-    keys = m.level_lookup_keys(_request(revenue="0114", procedure="HC:H0035"))
-    assert keys == [
-        ("procedure", "H0035", ""),
-        ("revenue", "0114", ""),
-        ("service_type", "A8", "11"),
-        ("service_type", "A8", ""),
-    ]
+def test_level_codes_gather_procedures_revenue_codes_and_the_service_type_at_its_place():
+    codes = m.level_codes(_request(revenue="0114", procedure="HC:H0035"))
+    assert codes == m.LevelCodes(
+        procedures=("H0035",), revenues=("0114",), service_type="A8", place="11"
+    )
 
 
 @pytest.mark.parametrize(
