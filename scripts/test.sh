@@ -36,8 +36,9 @@ step $PY/ruff format --check .
 banner "import-linter (layering contract)"
 step $PY/lint-imports
 banner "mypy (rules, services, selectors, permissions)"
-step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py {*,aso/core}/{rules,services}/*.py */selectors_*.py \
-  aso/core/{jobs,audit,reference}.py aso/core/accounts/{mfa,sessions,forms,validators}.py 2>/dev/null)
+step $PY/mypy $(ls {*,aso/core}/{rules,services,selectors,permissions}.py {*,aso/core}/{rules,services}/*.py */selectors_*.py */rules_*.py \
+  aso/core/{jobs,audit,reference,rows,history}.py aso/core/accounts/{mfa,sessions,forms,validators,backends}.py \
+  interop/*/services.py interop/*/selectors.py 2>/dev/null)
 
 banner "pytest on SQLite (with the browser journeys)"
 step $PY/pytest $XDIST -m "not worker" -q "$@"
