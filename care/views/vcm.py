@@ -3,6 +3,10 @@ engagement and discharge. Every page showing a family writes an AccessLog row.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -140,59 +144,70 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "care/vcm/referral_detail.html", context)
 
 
-@require_POST
-@any_permission(WORK)
-def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
+def _referral_action(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    act: Callable[[Any, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A step on a referral from its page: the form, then the service (`act(referral, cleaned)`);
+    the service's refusals and the form's errors become messages; back to the referral."""
     referral = access_referral(user=request.user, pk=pk)
-    form = AttemptForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            vcm_attempt_log(acting_user=request.user, referral=referral, **form.cleaned_data)
-            messages.success(request, "Contact attempt logged.")
+            act(referral, form.cleaned_data)
+            messages.success(request, done)
         except ValidationError as error:
             _errors(request, error)
     else:
         form_errors(request, form)
     return redirect("care:vcm_referral", pk=referral.pk)
+
+
+@require_POST
+@any_permission(WORK)
+def attempt_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _referral_action(
+        request,
+        pk,
+        AttemptForm,
+        lambda referral, data: vcm_attempt_log(acting_user=request.user, referral=referral, **data),
+        "Contact attempt logged.",
+    )
 
 
 @require_POST
 @any_permission(WORK)
 def engage(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = access_referral(user=request.user, pk=pk)
-    form = EngageForm(request.POST)
-    if form.is_valid():
-        try:
-            vcm_referral_engage(acting_user=request.user, referral=referral, **form.cleaned_data)
-            messages.success(request, "Engagement recorded: the plan clock runs.")
-        except ValidationError as error:
-            _errors(request, error)
-    else:
-        form_errors(request, form)
-    return redirect("care:vcm_referral", pk=referral.pk)
+    return _referral_action(
+        request,
+        pk,
+        EngageForm,
+        lambda referral, data: vcm_referral_engage(
+            acting_user=request.user, referral=referral, **data
+        ),
+        "Engagement recorded: the plan clock runs.",
+    )
 
 
 @require_POST
 @any_permission(WORK)
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = access_referral(user=request.user, pk=pk)
-    form = DischargeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            vcm_discharge_record(
-                acting_user=request.user,
-                referral=referral,
-                discharged_on=data["discharged_on"],
-                reason_code=data["reason"].code,
-                services_met_needs=data["services_met_needs"],
-                goals_met=data["goals_met"],
-                satisfaction=data["satisfaction"],
-                note=data["note"],
-            )
-            messages.success(request, "Family discharged.")
-        except ValidationError as error:
-            _errors(request, error)
-    else:
-        form_errors(request, form)
-    return redirect("care:vcm_referral", pk=referral.pk)
+    return _referral_action(
+        request,
+        pk,
+        DischargeForm,
+        lambda referral, data: vcm_discharge_record(
+            acting_user=request.user,
+            referral=referral,
+            discharged_on=data["discharged_on"],
+            reason_code=data["reason"].code,
+            services_met_needs=data["services_met_needs"],
+            goals_met=data["goals_met"],
+            satisfaction=data["satisfaction"],
+            note=data["note"],
+        ),
+        "Family discharged.",
+    )

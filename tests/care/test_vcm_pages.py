@@ -7,6 +7,7 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -169,3 +170,36 @@ def test_a_bad_row_fails_the_import_and_writes_nothing(
 def test_outreach_is_flagged_late_on_the_family_page(vcm, client):
     ref = referral(vcm, day=timezone.localdate() - dt.timedelta(days=10))
     assert "<strong>late</strong>" in client.get(f"/care/vcm/referrals/{ref.pk}/").content.decode()
+
+
+def test_the_referral_page_steps_log_an_attempt_engage_and_discharge_with_clear_refusals(
+    vcm, client
+):
+    ref = referral(vcm, day=timezone.localdate() - dt.timedelta(days=3))
+    base = f"/care/vcm/referrals/{ref.pk}"
+    when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    attempt = {"occurred_at": when, "channel": "phone", "outcome": "reached", "note": ""}
+    page = client.post(f"{base}/attempts/", attempt, follow=True).content.decode()
+    assert "Contact attempt logged." in page and ref.attempts.count() == 1
+    bad = client.post(f"{base}/discharge/", {"reason": "nope"})
+    said = [str(message) for message in get_messages(bad.wsgi_request)]
+    assert bad.url == f"{base}/" and said and "Family discharged." not in said
+    assert any("valid choice" in message for message in said), said
+    ref.refresh_from_db()
+    assert ref.status != "discharged"
+    today = timezone.localdate().isoformat()
+    page = client.post(f"{base}/engage/", {"on": today}, follow=True).content.decode()
+    assert "Engagement recorded" in page
+    ref.refresh_from_db()
+    assert ref.engaged_on == timezone.localdate() and ref.plan_due is not None
+    discharge = {
+        "discharged_on": today,
+        "reason": "goals_met",
+        "services_met_needs": "on",
+        "goals_met": "on",
+        "satisfaction": "5",
+    }
+    page = client.post(f"{base}/discharge/", discharge, follow=True).content.decode()
+    assert "Family discharged." in page
+    ref.refresh_from_db()
+    assert ref.status == "discharged"
