@@ -51,19 +51,23 @@ def access_authorization(*, user: Any, number: str) -> Authorization:
 
 
 def rule_in_force(*, level_of_care: LevelOfCare | int, on: dt.date) -> AuthorizationRule | None:
-    """The authorization rule of a level of care in force on a date (None when no rule covers it).
+    """The authorization rule of a level of care in force on a date (None when no rule covers it): the
+    latest effective_from on or before the date, not ended before it.
 
     Rules are dated rows: a registration decides by the rule in force on its start date, so a change of
-    path (IOP moved from prior authorization to registration on 2014-01-01) applies by date.
+    path (IOP moved from prior authorization to registration on 2014-01-01) applies by date. Read by
+    hand-written SQL (aso.core.rows): every registration asks it.
     """
     level_id = level_of_care if isinstance(level_of_care, int) else level_of_care.pk
-    return (
-        AuthorizationRule.objects.select_related("level_of_care")
-        .filter(level_of_care_id=level_id, effective_from__lte=on)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-        .order_by("-effective_from")
-        .first()
+    found = model_rows(
+        AuthorizationRule,
+        '"level_of_care_id" = %s AND "effective_from" <= %s '
+        'AND ("effective_to" IS NULL OR "effective_to" >= %s)',
+        [level_id, on, on],
+        order_by='"effective_from" DESC',
+        limit=1,
     )
+    return found[0] if found else None
 
 
 def registration_levels() -> QuerySet[LevelOfCare]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
 
-from aso.core.rows import hot_cursor, model_rows
+from aso.core.rows import hot_cursor
 from authorizations.choices import OPEN_STATUSES, AuthorizationStatus
-from authorizations.models import Authorization, AuthorizationRule, Request
+from authorizations.models import Authorization, Request
 from members.models import EligibilitySpan, Member, Program
-from providers.models import LevelOfCare, Provider, ProviderStaff, ServiceOffering, Site
+from providers.models import Provider, ProviderStaff, ServiceOffering, Site
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def member_lock(*, member_id: int) -> dt.date:
     return born if isinstance(born, dt.date) else dt.date.fromisoformat(born)
 
 
+@cache
 def _sql() -> str:
     t = {
         "site": Site._meta.db_table,
@@ -113,9 +115,6 @@ SELECT 'replay', NULL, r."id", NULL, NULL, NULL, NULL
 """
 
 
-_SQL: list[str] = []
-
-
 def _date(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -144,8 +143,6 @@ def registration_facts(
     contracted ages for the level on that date, the numbers of the same member's active authorizations
     and open requests at the same provider and level overlapping the span (the extended one aside),
     and an earlier request with the same idempotency key. One statement."""
-    if not _SQL:
-        _SQL.append(_sql())
     params: dict[str, int | str | dt.date] = {
         "site": site_id,
         "user": user_id,
@@ -157,7 +154,7 @@ def registration_facts(
         "key": idempotency_key or "",
     }
     with hot_cursor() as cursor:
-        cursor.execute(_SQL[0], params)
+        cursor.execute(_sql(), params)
         rows = cursor.fetchall()
     site: SiteFacts | None = None
     programs: list[str] = []
@@ -173,7 +170,7 @@ def registration_facts(
             ages.append((n1, n2))
         elif tag in ("auth", "wait"):
             overlapping.add(txt)
-        elif idempotency_key:
+        elif tag == "replay" and idempotency_key:
             replay = n1 if replay is None else max(replay, n1)
     return RegistrationReads(
         site=site,
@@ -182,24 +179,3 @@ def registration_facts(
         overlapping=tuple(sorted(overlapping)),
         replay_request_id=replay,
     )
-
-
-def rule_for_registration(*, level_of_care_id: int, on: dt.date) -> AuthorizationRule | None:
-    """The authorization rule of a level of care in force on a date, as `selectors.rule_in_force`
-    answers it (the latest effective_from on or before the date, not ended before it), read without
-    building an ORM query: the registration's hot path."""
-    found = model_rows(
-        AuthorizationRule,
-        '"level_of_care_id" = %s AND "effective_from" <= %s '
-        'AND ("effective_to" IS NULL OR "effective_to" >= %s)',
-        [level_of_care_id, on, on],
-        order_by='"effective_from" DESC',
-        limit=1,
-    )
-    return found[0] if found else None
-
-
-def level_of_care_by_code(*, code: str) -> LevelOfCare | None:
-    """The level of care with this code (the API names levels by code)."""
-    found = model_rows(LevelOfCare, '"code" = %s', [code], limit=1)
-    return found[0] if found else None

@@ -16,7 +16,6 @@ from authorizations.choices import OPEN_STATUSES, ReviewPath
 from authorizations.choices_review import CriterionKind
 from authorizations.models import (
     Appeal,
-    AuthorizationRule,
     Episode,
     Holiday,
     Notice,
@@ -56,15 +55,6 @@ def clock_row_id(deadline: Deadline) -> int:
 def business_calendar() -> BusinessCalendar:
     """Weekends and the listed holidays are not business days."""
     return BusinessCalendar(frozenset(Holiday.objects.values_list("date", flat=True)))
-
-
-def rule_for(*, level_of_care_id: int, on: dt.date) -> AuthorizationRule | None:
-    """The authorization rule in force for a level of care on a day."""
-    return (
-        AuthorizationRule.objects.filter(level_of_care_id=level_of_care_id, effective_from__lte=on)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-        .first()
-    )
 
 
 def criteria_in_force(*, level_of_care_id: int, kind: str, on: dt.date) -> list[ReviewCriterion]:

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from aso.core.rows import model_rows
 from providers.models import (
     LevelOfCare,
     Provider,
@@ -99,6 +100,13 @@ def access_offering(*, user: Any, pk: int, perm: str | None = None) -> ServiceOf
     if perm and not user.has_perm(perm):
         raise PermissionDenied(NOT_ALLOWED)
     return offering
+
+
+def level_of_care_by_code(*, code: str) -> LevelOfCare | None:
+    """The level of care with this code, or None (forms and APIs name levels by code). Read by
+    hand-written SQL (aso.core.rows): every API registration asks it."""
+    found = model_rows(LevelOfCare, '"code" = %s', [code], limit=1)
+    return found[0] if found else None
 
 
 def offering_in_force(

@@ -20,10 +20,10 @@ from authorizations.choices import (
 from authorizations.diagnoses import diagnosis_problems
 from authorizations.models import Authorization, Request
 from authorizations.selectors import member_for_registration
-from authorizations.selectors_registration import level_of_care_by_code
 from members.models import MEDICAID_ID_MESSAGE
 from providers.choices import UnitType
 from providers.models import LevelOfCare
+from providers.selectors import level_of_care_by_code
 
 LEVEL_UNKNOWN = "Object with code={value} does not exist."  # as DRF's slug fields say it
 MEMBER_UNKNOWN = "No member matches this Medicaid id and date of birth."

@@ -28,8 +28,7 @@ from authorizations.services.decisions import Decision, request_decide
 from authorizations.services.intake import prior_auth_submit
 from authorizations.services.review import RequestConflict
 from members.models import Member
-from providers.models import LevelOfCare
-from providers.selectors import sites_visible_to
+from providers.selectors import level_of_care_by_code, sites_visible_to
 
 
 class AuthorizationOut(serializers.ModelSerializer):
@@ -179,7 +178,7 @@ class RequestListCreate(generics.ListAPIView):
         data = given.validated_data
         member = member_for_intake(medicaid_id=data["medicaid_id"], birth_date=data["birth_date"])
         site = sites_visible_to(user=request.user).filter(pk=data["site"]).first()
-        level = LevelOfCare.objects.filter(code=data["level_of_care"]).first()
+        level = level_of_care_by_code(code=data["level_of_care"])
         errors = {}
         if member is None:
             errors["medicaid_id"] = ["No member has this Medicaid id and date of birth."]

@@ -33,7 +33,8 @@ from authorizations.numbers import next_number
 from authorizations.rules import clocks
 from authorizations.rules.clinical import clinical_clean
 from authorizations.rules.review import GateInput, age_on, intake_gates
-from authorizations.selectors_review import clock_row_id, clocks_all, rule_for
+from authorizations.selectors import rule_in_force
+from authorizations.selectors_review import clock_row_id, clocks_all
 from authorizations.services.events import event_record
 from members.models import Member
 from members.selectors import spans_covering
@@ -56,7 +57,7 @@ NOT_EXTENDABLE = (
 
 def _rule_checks(*, level: LevelOfCare, start: dt.date, kind: str, urgency: str) -> Any:
     errors: dict[str, list[str]] = {}
-    rule = rule_for(level_of_care_id=level.pk, on=start)
+    rule = rule_in_force(level_of_care=level.pk, on=start)
     if rule is None:
         errors["level_of_care"] = [NO_RULE]
     elif rule.review_path != ReviewPath.PRIOR_AUTH:

@@ -57,12 +57,8 @@ from authorizations.rules.registration import (
     in_network_on,
     registration_span,
 )
-from authorizations.selectors_registration import (
-    SiteFacts,
-    member_lock,
-    registration_facts,
-    rule_for_registration,
-)
+from authorizations.selectors import rule_in_force
+from authorizations.selectors_registration import SiteFacts, member_lock, registration_facts
 from authorizations.services.events import event_record
 from authorizations.services.issuance import authorization_create
 from members.models import Member
@@ -236,7 +232,7 @@ def _decide_and_record(
     birth_date = member_lock(member_id=ask.member.pk)
     today = timezone.localtime(now).date()
     start, start_problems = _start_of(ask)
-    rule = rule_for_registration(level_of_care_id=ask.level_of_care.pk, on=start)
+    rule = rule_in_force(level_of_care=ask.level_of_care.pk, on=start)
     terms = rule_terms(rule, ask.level_of_care)
     span_start, span_end = registration_span(start, terms)
     reads = registration_facts(

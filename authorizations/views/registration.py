@@ -53,7 +53,7 @@ from authorizations.services.registration import (
 )
 from members.models import Member
 from providers.models import LevelOfCare
-from providers.selectors import own_provider_ids
+from providers.selectors import level_of_care_by_code, own_provider_ids
 
 SUBMIT = "authorizations.submit_registration"
 VIEW_ALL = "authorizations.view_all_requests"
@@ -154,7 +154,7 @@ def registration_rule(request: HttpRequest) -> HttpResponse:
         start = parse_date(request.GET.get("start", "")) or timezone.localdate()
     except ValueError:
         start = timezone.localdate()
-    level = LevelOfCare.objects.filter(code=code).first() if code else None
+    level = level_of_care_by_code(code=code) if code else None
     return render(request, f"{TEMPLATES}/_rule.html", _rule_context(level, start))
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from providers.models import LevelOfCare, Region
+from providers.selectors import level_of_care_by_code
 from relations import rules
 from relations.choices import BedUnit
 from relations.provider_forms import BedReportForm, bed_form_initial
@@ -32,7 +33,7 @@ def _board_filters(request: HttpRequest) -> BoardFilters:
     unit = request.GET.get("unit", "")
     return BoardFilters(
         region=Region.objects.filter(code=region).first() if region else None,
-        level_of_care=LevelOfCare.objects.filter(code=level).first() if level else None,
+        level_of_care=level_of_care_by_code(code=level) if level else None,
         unit=unit if unit in BedUnit.values else "",
         open_only=request.GET.get("open_only") == "1",
     )
