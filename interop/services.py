@@ -9,7 +9,9 @@ the account and so the client.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +22,13 @@ from django.db import transaction
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 from oauth2_provider.models import Application
 
-from providers.models import Provider, ProviderStaff
+from authorizations.choices import Channel, ReviewPath
+from authorizations.models import Request
+from authorizations.selectors import rule_in_force
+from authorizations.services.intake import prior_auth_submit
+from authorizations.services.registration import registration_submit
+from members.models import Member
+from providers.models import LevelOfCare, Provider, ProviderStaff, Site
 from providers.permissions import can_manage_staff, staff_groups_create
 
 NOT_ALLOWED = "Only network operations or the organization's administrators add its systems."
@@ -77,3 +85,51 @@ def provider_client_create(*, acting_user: Any, provider: Provider, name: str) -
         authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
     )
     return ProviderClient(application, user, client_id, secret)
+
+
+def service_request_submit(
+    *,
+    acting_user: Any,
+    member: Member,
+    site: Site,
+    level_of_care: LevelOfCare,
+    start: dt.date,
+    end: dt.date | None,
+    units: int | None,
+    urgency: str,
+    diagnoses: Sequence[str],
+    clinical: dict[str, Any],
+    idempotency_key: str | None,
+) -> Request:
+    """Record a request from a provider system through the portal's own service for its review path,
+    whichever standard it came in (FHIR PAS or X12 278): prior authorization when the rule in force on
+    the start date says so, registration otherwise (the registration rules then refuse, with the
+    reason on record, a level no rule covers, as the portal does). The recorded request: approved,
+    refused with reasons, or waiting for review."""
+    rule = rule_in_force(level_of_care=level_of_care, on=start)
+    if rule is not None and rule.review_path == ReviewPath.PRIOR_AUTH:
+        return prior_auth_submit(
+            acting_user=acting_user,
+            member=member,
+            site=site,
+            level_of_care=level_of_care,
+            urgency=urgency,
+            channel=Channel.API,
+            requested_start=start,
+            requested_end=end,
+            requested_units=units,
+            diagnoses=list(diagnoses),
+            clinical=clinical,
+            idempotency_key=idempotency_key,
+        )
+    return registration_submit(
+        acting_user=acting_user,
+        member=member,
+        site_id=site.pk,
+        level_of_care=level_of_care,
+        start=start,
+        units=units,
+        diagnoses=diagnoses,
+        channel=Channel.API,
+        idempotency_key=idempotency_key,
+    ).request

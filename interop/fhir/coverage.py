@@ -10,8 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.utils import timezone
-
 from authorizations.selectors import requests_visible_to
 from interop.fhir import systems
 from members.models import EligibilitySpan, Member
@@ -28,15 +26,16 @@ def coverage_member(*, user: Any, pk: int) -> Member | None:
     return member
 
 
-def _coverage(span: EligibilitySpan, member: Member, today: Any) -> dict[str, Any]:
-    active = span.start <= today and (span.end is None or span.end >= today)
+def _coverage(span: EligibilitySpan, member: Member) -> dict[str, Any]:
+    """One eligibility span. The resource is "active" (on record): when it covers is its period, so a
+    span that has ended or has not begun is told by its dates, never as "cancelled"."""
     period = {"start": span.start.isoformat()}
     if span.end is not None:
         period["end"] = span.end.isoformat()
     return {
         "resourceType": "Coverage",
         "id": str(span.pk),
-        "status": "active" if active else "cancelled",
+        "status": "active",
         "subscriberId": member.medicaid_id,
         "beneficiary": {"reference": f"Patient/{member.pk}"},
         "relationship": {
@@ -67,13 +66,12 @@ def _coverage(span: EligibilitySpan, member: Member, today: Any) -> dict[str, An
 
 
 def coverage_bundle(member: Member | None) -> dict[str, Any]:
-    today = timezone.localdate()
     spans = (
         EligibilitySpan.objects.filter(member=member).select_related("program").order_by("start")
         if member is not None
         else []
     )
-    resources = [_coverage(span, member, today) for span in spans] if member else []
+    resources = [_coverage(span, member) for span in spans] if member else []
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

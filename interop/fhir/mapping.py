@@ -17,19 +17,17 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
-from authorizations.choices import Channel, ReviewPath
 from authorizations.models import Request
 from authorizations.selectors import (
     member_for_registration,
     requests_visible_to,
-    rule_in_force,
 )
-from authorizations.services.intake import prior_auth_submit
-from authorizations.services.registration import RegistrationInputError, registration_submit
+from authorizations.services.registration import RegistrationInputError
 from interop.fhir import systems
 from interop.fhir.outcome import FhirProblem, Issue, issues_from_fields
 from interop.fhir.parse import Code, PasClaim
 from interop.selectors import level_for_codes as level_for_codes_shared
+from interop.services import service_request_submit
 from members.models import Member
 from providers.models import LevelOfCare, Provider, Site
 from providers.selectors import own_provider_ids
@@ -47,7 +45,6 @@ CODE_NOT_ACCEPTED = (
     "We do not accept {system}|{code} for a service line: GET /fhir/prior-authorization-services "
     "lists the codes we accept per level of care."
 )
-NO_RULE = "No authorization rule is in force for this service on the start date."
 NOT_FOUND = "No request of your organization matches this identifier, patient and provider."
 # Service field names -> where in the Claim the value came from.
 PATHS = {
@@ -73,7 +70,6 @@ class Resolved:
     provider: Provider
     site: Site
     level: LevelOfCare
-    review_path: str
 
 
 def _require(user: Any) -> None:
@@ -150,13 +146,10 @@ def resolve(*, user: Any, pas: PasClaim) -> Resolved:
     site = _site(provider, pas, issues) if provider is not None else None
     level, code_issues = level_for_codes(pas.codes, pas.place)
     issues += code_issues
-    rule = rule_in_force(level_of_care=level, on=pas.start) if level and pas.start else None
-    if level is not None and pas.start is not None and rule is None:
-        issues.append(Issue("business-rule", NO_RULE, "Claim.item[0].servicedDate"))
     if issues:
         raise FhirProblem(issues)
-    assert member and provider and site and level and rule and pas.start
-    return Resolved(member, provider, site, level, rule.review_path)
+    assert member and provider and site and level and pas.start
+    return Resolved(member, provider, site, level)
 
 
 def submit(*, user: Any, pas: PasClaim) -> Request:
@@ -165,28 +158,15 @@ def submit(*, user: Any, pas: PasClaim) -> Request:
     found = resolve(user=user, pas=pas)
     assert pas.start is not None
     try:
-        if found.review_path == ReviewPath.REGISTRATION:
-            return registration_submit(
-                acting_user=user,
-                member=found.member,
-                site_id=found.site.pk,
-                level_of_care=found.level,
-                start=pas.start,
-                units=pas.units,
-                diagnoses=pas.diagnoses,
-                channel=Channel.API,
-                idempotency_key=pas.claim_identifier,
-            ).request
-        return prior_auth_submit(
+        return service_request_submit(
             acting_user=user,
             member=found.member,
             site=found.site,
             level_of_care=found.level,
+            start=pas.start,
+            end=pas.end,
+            units=pas.units,
             urgency=pas.urgency,
-            channel=Channel.API,
-            requested_start=pas.start,
-            requested_units=pas.units,
-            requested_end=pas.end,
             diagnoses=pas.diagnoses,
             clinical=pas.clinical,
             idempotency_key=pas.claim_identifier,

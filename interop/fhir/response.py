@@ -15,20 +15,11 @@ from django.utils import timezone
 
 from authorizations.choices import OPEN_STATUSES, RequestStatus
 from authorizations.models import Request
+from interop.actions import REVIEW_ACTION
 from interop.fhir import systems
 
 INSURER = "Connecticut Behavioral Health ASO"
-ACTION = {
-    RequestStatus.APPROVED: ("A1", "Certified in total"),
-    RequestStatus.PARTIALLY_APPROVED: ("A2", "Certified - partial"),
-    RequestStatus.DENIED: ("A3", "Not certified"),
-    RequestStatus.REFUSED: ("A3", "Not certified"),
-    RequestStatus.SUBMITTED: ("A4", "Pended"),
-    RequestStatus.PENDED: ("A4", "Pended"),
-    RequestStatus.IN_REVIEW: ("A4", "Pended"),
-    RequestStatus.WITHDRAWN: ("C", "Cancelled"),
-    RequestStatus.CANCELLED: ("C", "Cancelled"),
-}
+ACTION = REVIEW_ACTION
 
 
 def _reasons(request: Request) -> list[tuple[str, str]]:

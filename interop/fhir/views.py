@@ -259,7 +259,7 @@ class CoverageSearchView(FhirView):
 class MetadataView(FhirView):
     """GET /fhir/metadata: the CapabilityStatement (public)."""
 
-    operation = "metadata"
+    operation = ""  # public and read-only: not audited, so anonymous callers cannot fill the table
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
@@ -280,7 +280,7 @@ class MetadataView(FhirView):
 class ServicesView(FhirView):
     """GET /fhir/prior-authorization-services: what needs prior authorization (public)."""
 
-    operation = "prior-authorization-services"
+    operation = ""  # public and read-only, as metadata
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from interop.actions import REVIEW_ACTION
 from interop.x12.parse_278 import Request278, element
 
 # --- AAA reject reason codes (AAA03) and follow-up actions (AAA04) -------------------------------------
@@ -37,22 +38,9 @@ AAA_NO_RESUBMIT = "N"  # resubmission not allowed
 LOOP_UMO, LOOP_REQUESTER, LOOP_SUBSCRIBER, LOOP_EVENT = "2010A", "2010B", "2010C", "2000E"
 
 # --- HCR01 action codes ------------------------------------------------------------------------------
-HCR_CERTIFIED = "A1"  # certified in total
-HCR_NOT_CERTIFIED = "A3"
 HCR_PENDED = "A4"
-HCR_MODIFIED = "A6"
-HCR_CANCELLED = "C"
-HCR_ACTION_FOR_STATUS = {
-    "approved": HCR_CERTIFIED,
-    "partially_approved": HCR_MODIFIED,
-    "denied": HCR_NOT_CERTIFIED,
-    "refused": HCR_NOT_CERTIFIED,
-    "submitted": HCR_PENDED,
-    "pended": HCR_PENDED,
-    "in_review": HCR_PENDED,
-    "withdrawn": HCR_CANCELLED,
-    "cancelled": HCR_CANCELLED,
-}
+WHOLE_UNITS = re.compile(r"(\d{1,6})(?:\.0*)?")
+HCR_ACTION_FOR_STATUS = {status: code for status, (code, _) in REVIEW_ACTION.items()}
 
 # --- HCR03 reason codes for our decision and refusal reason codes (fixtures/decision_reasons.yaml) ------
 HCR_REASON_FOR_CODE = {
@@ -342,16 +330,13 @@ def _units(request: Request278, ask: Ask) -> None:
     if not given:
         return
     quantity = given[0][1]
-    try:
-        units = int(float(quantity))
-    except ValueError:
-        units = 0
-    if units < 1 or str(units) != quantity.split(".")[0]:
+    whole = WHOLE_UNITS.fullmatch(quantity)  # "12" or "12.0"; never float(): "1e999" is not units
+    if whole is None or int(whole.group(1)) < 1:
         ask.problems.append(
             Problem(LOOP_EVENT, AAA_INPUT_ERRORS, "HSD02 must be a whole number of units.")
         )
         return
-    ask.units = units
+    ask.units = int(whole.group(1))
 
 
 def _diagnoses(request: Request278, ask: Ask, *, required: bool) -> None:

@@ -27,11 +27,11 @@ from authorizations.selectors import (
     authorizations_visible_to,
     member_for_registration,
     requests_visible_to,
-    rule_in_force,
 )
 from authorizations.services.intake import prior_auth_submit
-from authorizations.services.registration import registration_extend, registration_submit
+from authorizations.services.registration import registration_extend
 from interop.selectors import level_for_codes
+from interop.services import service_request_submit
 from interop.x12 import mapping_278 as m
 from interop.x12.generate_278 import Answer, Sender, ack_999, interchange, response_278, ta1
 from interop.x12.models import Interchange, InterchangeResult, TransactionLog
@@ -275,35 +275,20 @@ def _submit(
     site, level = _site(provider, ask), _level(ask)
     if site is None or level is None or ask.start is None:
         return Answer(problems=ask.problems)
-    rule = rule_in_force(level_of_care=level, on=ask.start)
     try:
-        if rule is not None and rule.review_path == ReviewPath.PRIOR_AUTH:
-            record = prior_auth_submit(
-                acting_user=user,
-                member=member,
-                site=site,
-                level_of_care=level,
-                urgency=ask.urgency,
-                channel=Channel.API,
-                requested_start=ask.start,
-                requested_end=ask.end,
-                requested_units=ask.units,
-                diagnoses=ask.diagnoses,
-                clinical=ask.clinical,
-                idempotency_key=_idempotency_key(request),
-            )
-        else:
-            record = registration_submit(
-                acting_user=user,
-                member=member,
-                site_id=site.pk,
-                level_of_care=level,
-                start=ask.start,
-                units=ask.units,
-                diagnoses=ask.diagnoses,
-                channel=Channel.API,
-                idempotency_key=_idempotency_key(request),
-            ).request
+        record = service_request_submit(
+            acting_user=user,
+            member=member,
+            site=site,
+            level_of_care=level,
+            start=ask.start,
+            end=ask.end,
+            units=ask.units,
+            urgency=ask.urgency,
+            diagnoses=ask.diagnoses,
+            clinical=ask.clinical,
+            idempotency_key=_idempotency_key(request),
+        )
     except (ValidationError, PermissionDenied, Http404) as error:
         return _refused(error)
     return answer_for(record)

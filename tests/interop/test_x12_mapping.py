@@ -141,13 +141,25 @@ def test_every_problem_names_its_loop_and_aaa_code():
     assert all("200000001" not in p.message for p in ask.problems)
 
 
+@pytest.mark.parametrize(
+    ("units", "expected"), [("VS*12", 12), ("VS*12.0", 12), ("VS*1e999", None), ("VS*inf", None),
+                            ("VS*2.5", None), ("VS*-3", None)],
+)  # fmt: skip
+def test_hsd_units_are_whole_numbers_or_one_clear_problem(units, expected):
+    ask = m.ask_from_278(_request(units=units))
+    problems = [p.message for p in ask.problems if "HSD02" in p.message]
+    assert (ask.units, problems) == (
+        (expected, []) if expected else (None, ["HSD02 must be a whole number of units."])
+    )
+
+
 # --- mapping out ------------------------------------------------------------------------------------
 
 
 def test_statuses_map_to_hcr_actions_and_reasons_to_hcr03():
     assert [m.hcr_action(s) for s in ("approved", "partially_approved", "denied", "submitted")] == [
         "A1",
-        "A6",
+        "A2",
         "A3",
         "A4",
     ]
