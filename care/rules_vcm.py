@@ -29,7 +29,6 @@ A rate with a zero denominator is shown as no rate (None), never 0%.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -224,16 +223,15 @@ def outcome_lines(
     return sorted(lines, key=lambda ln: (ln.period, ln.region == ALL_REGIONS, ln.region))
 
 
-def totals(lines: Iterable[OutcomeLine]) -> OutcomeLine:
-    """All periods together, from the ALL-regions lines."""
-    total = OutcomeLine(period="total", region=ALL_REGIONS)
-    grouped: dict[str, list[OutcomeLine]] = defaultdict(list)
+def totals(lines: Iterable[OutcomeLine], region: str = ALL_REGIONS) -> OutcomeLine:
+    """All periods together for one region (by default the all-regions lines)."""
+    total = OutcomeLine(period="total", region=region)
     for line in lines:
-        grouped[line.region].append(line)
-    for line in grouped.get(ALL_REGIONS, []):
+        if line.region != region:
+            continue
         total = OutcomeLine(
             "total",
-            ALL_REGIONS,
+            region,
             total.referrals + line.referrals,
             total.discharges + line.discharges,
             _sum(total.connected, line.connected),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from care.choices.vcm import AttemptChannel, AttemptOutcome, PlanLanguage
+from care.choices.vcm import AttemptChannel, AttemptOutcome
 from care.models import VcmDischargeReason, VcmProblemCategory
 from providers.models import Provider, Region, Town
 
@@ -168,7 +168,3 @@ class OutcomeForm(forms.Form):
         required=False,
         empty_label="Every region",
     )
-
-
-class PrintForm(forms.Form):
-    lang = forms.ChoiceField(choices=PlanLanguage.choices, required=False)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from authorizations.rules.clocks import local_day
 from care import rules_vcm
@@ -89,6 +90,9 @@ def _clean_services(
     return cleaned, providers, resources
 
 
+FUTURE_PLAN = "A plan version takes effect once the family has agreed to it: not a future date."
+
+
 @transaction.atomic
 def vcm_plan_revise(
     *,
@@ -118,6 +122,10 @@ def vcm_plan_revise(
         raise ValidationError({"services": "A named community resource does not exist."})
     if effective_on < referral.engaged_on:
         raise ValidationError({"effective_on": "The plan cannot be effective before engagement."})
+    if effective_on > timezone.localdate():
+        raise ValidationError({"effective_on": FUTURE_PLAN})
+    if next_review is not None and next_review < effective_on:
+        raise ValidationError({"next_review": "The next review comes on or after the plan's date."})
     plan, _ = VcmPlan.objects.get_or_create(referral=referral)
     version = VcmPlanVersion(
         plan=plan,
@@ -173,6 +181,8 @@ def vcm_discharge_record(
         )
     if discharged_on < local_day(referral.received_at):
         raise ValidationError({"discharged_on": "The discharge cannot come before the referral."})
+    if discharged_on > timezone.localdate():
+        raise ValidationError({"discharged_on": "A discharge cannot be recorded ahead of its day."})
     discharge = VcmDischarge(
         referral=referral,
         discharged_on=discharged_on,

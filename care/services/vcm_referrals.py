@@ -33,6 +33,8 @@ from providers.models import Town
 
 NO_RULE = "No VCM program rule is in force on {day}: load fixtures/vcm_program_rules.yaml."
 NO_CAREGIVER = "Give at least one caregiver with a phone number or an email address."
+UNREACHABLE = "Caregiver {number} needs a phone number or an email address."
+FUTURE_REFERRAL = "A referral cannot be received in the future."
 UNKNOWN_PROBLEM = "Unknown problem category {code!r}."
 NOT_IN_OUTREACH = "Only a referral in outreach can be engaged."
 DISCHARGED = "The family has been discharged; the referral is closed."
@@ -124,8 +126,14 @@ def _refusals(
             max_age=rule.max_age_years, age=verdict.age, problem=problem.label if problem else ""
         )
         errors.setdefault(ELIGIBILITY_FIELDS[code], []).append(message)
-    if not any(c.phone.strip() or c.email.strip() for c in caregivers):
+    unreachable = [
+        n for n, c in enumerate(caregivers, 1) if not (c.phone.strip() or c.email.strip())
+    ]
+    if len(unreachable) == len(caregivers):
         errors.setdefault("caregivers", []).append(NO_CAREGIVER)
+    else:  # the model holds every caregiver to it (vcm_caregiver_reachable): say which one
+        for number in unreachable:
+            errors.setdefault("caregivers", []).append(UNREACHABLE.format(number=number))
     return verdict, errors
 
 
@@ -164,6 +172,8 @@ def vcm_referral_create(
     )
     if problem is None:
         errors.setdefault("problem", []).append(UNKNOWN_PROBLEM.format(code=problem_code))
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        errors.setdefault("received_at", []).append(FUTURE_REFERRAL)
     if errors:
         raise ValidationError(errors)
     referral = VcmReferral(
@@ -195,9 +205,9 @@ def vcm_referral_create(
         raise DuplicateReferral(
             VcmReferral.objects.get(agency_referral_id=referral.agency_referral_id)
         ) from exc
-    for given in caregivers:
+    for number, given in enumerate(caregivers):
         caregiver = VcmCaregiver(referral=referral, **given.__dict__)
-        caregiver.primary = not referral.caregivers.exists()
+        caregiver.primary = number == 0  # the first named is the one outreach calls first
         caregiver.full_clean()
         caregiver.save()
     return referral
@@ -223,6 +233,8 @@ def vcm_attempt_log(
     _open(referral)
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"occurred_at": "A contact attempt cannot be in the future."})
+    if occurred_at < referral.received_at:
+        raise ValidationError({"occurred_at": "A contact attempt cannot come before the referral."})
     attempt = VcmContactAttempt(
         referral=referral,
         occurred_at=occurred_at,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from io import BytesIO
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +34,11 @@ HEADER = (
 )  # fmt: skip
 
 
+BAD_FILTER = (
+    "Those filters are not valid (a start after the end, say): showing this year by quarter."
+)
+
+
 def _params(request: HttpRequest) -> tuple[OutcomeForm, dict[str, object]]:
     today = timezone.localdate()
     defaults = {"start": dt.date(today.year, 1, 1), "end": today, "grain": rules_vcm.QUARTER}
@@ -41,6 +47,8 @@ def _params(request: HttpRequest) -> tuple[OutcomeForm, dict[str, object]]:
         data = dict(form.cleaned_data)
         data["region"] = data["region"].code if data["region"] else ""
         return form, data
+    if request.GET:  # say so rather than show figures nobody asked for without a word
+        messages.error(request, BAD_FILTER)
     return form, {**defaults, "region": ""}
 
 
@@ -62,7 +70,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The three outcomes the program reports, with counts, by period and region."""
     form, params = _params(request)
     lines = _lines(request, params)
-    context = {"form": form, "lines": lines, "total": rules_vcm.totals(lines), "params": params,
+    region = str(params["region"]) or rules_vcm.ALL_REGIONS
+    context = {"form": form, "lines": lines, "total": rules_vcm.totals(lines, region), "params": params,
                "query": request.GET.urlencode()}  # fmt: skip
     return render(request, "care/vcm/outcomes.html", context)
 

@@ -101,3 +101,20 @@ def test_an_agency_viewer_downloads_the_rates_but_no_family(six_families, client
     assert total[:7] == ("2026Q1", "ALL", 6, 5, 3, 4, 0.75)
     assert total[7:10] == (2, 4, 0.5) and total[10:] == (1, 2, 0.5)
     assert client.get("/care/vcm/referrals/").status_code == 403
+
+
+def test_the_total_row_follows_the_region_picked_and_bad_filters_are_said(
+    six_families, client, make_user
+):
+    from django.contrib.messages import get_messages
+
+    from care.views.vcm_outcomes import BAD_FILTER
+
+    client.force_login(make_user("agency_viewer", agency="DCF"))
+    query = {"start": "2026-01-01", "end": "2026-03-31", "grain": "quarter", "region": "R4"}
+    total = client.get("/care/vcm/outcomes/", query).context["total"]
+    assert (total.region, total.referrals) == ("R4", 3)
+    assert (total.connected.numerator, total.connected.denominator) == (2, 2)
+    assert (total.plan_on_time.numerator, total.plan_on_time.denominator) == (1, 3)
+    backwards = client.get("/care/vcm/outcomes/", {**query, "start": "2026-04-01"})
+    assert [str(m) for m in get_messages(backwards.wsgi_request)] == [BAD_FILTER]

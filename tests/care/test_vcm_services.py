@@ -173,3 +173,40 @@ def test_a_later_rule_change_never_moves_a_running_clock(vcm):
     assert (ref.first_attempt_due, ref.plan_due) == (dt.date(2026, 3, 12), dt.date(2026, 4, 11))
     later = referral(vcm, ref_id="DCF-LATER", day=dt.date(2026, 4, 6))  # Monday
     assert later.first_attempt_due == dt.date(2026, 4, 13)
+
+
+def test_dates_that_would_bend_the_clocks_are_refused_and_nothing_is_saved(vcm):
+    future = timezone.now() + dt.timedelta(days=2)
+    with pytest.raises(ValidationError) as refused:
+        referral(vcm, received_at=future)
+    assert "received_at" in refused.value.message_dict and not VcmReferral.objects.exists()
+    ref = engaged(vcm)
+    with pytest.raises(ValidationError) as refused:
+        vcm_attempt_log(acting_user=vcm, referral=ref, occurred_at=ref.received_at
+                        - dt.timedelta(hours=1), channel="phone", outcome="reached")  # fmt: skip
+    assert "before the referral" in refused.value.message_dict["occurred_at"][0]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        plan(vcm, ref, effective_on=tomorrow)
+    assert "effective_on" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        vcm_discharge_record(acting_user=vcm, referral=ref, discharged_on=tomorrow,
+                             reason_code="goals_met", services_met_needs=True, goals_met=True,
+                             satisfaction=5)  # fmt: skip
+    assert "discharged_on" in refused.value.message_dict
+    ref.refresh_from_db()
+    assert ref.attempts.count() == 0 and ref.status == "engaged"
+    assert not VcmPlanVersion.objects.exists()
+
+
+def test_a_second_caregiver_without_phone_or_email_is_named_and_nothing_is_saved(vcm):
+    from care.services.vcm_referrals import CaregiverData
+    from tests.care.vcm_factory import CAREGIVER
+
+    silent = CaregiverData(first_name="Ana", last_name="Lopez", relationship="aunt")
+    with pytest.raises(ValidationError) as refused:
+        referral(vcm, caregivers=[CAREGIVER, silent])
+    assert refused.value.message_dict["caregivers"] == [
+        "Caregiver 2 needs a phone number or an email address."
+    ]
+    assert not VcmReferral.objects.exists() and not VcmCaregiver.objects.exists()
