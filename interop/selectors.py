@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from interop.models import CodeKind, ServiceCode
-from providers.models import LevelOfCare
+from providers.models import LevelOfCare, Provider, Site
+from providers.selectors import own_provider_ids
 
 
 def level_for_codes(
@@ -36,3 +38,23 @@ def level_for_codes(
         ).select_related("level_of_care")
     }
     return next((rows[key] for key in keys if key in rows), None)
+
+
+def own_provider_by_npi(*, user: Any, npis: Iterable[str]) -> Provider | None:
+    """The provider organization a provider system names by NPI, when it is one of the system's own
+    organizations (another organization's NPI finds nothing, as an unknown one does)."""
+    npis = [npi for npi in npis if npi]
+    if not npis:
+        return None
+    return Provider.objects.filter(npi__in=npis, pk__in=own_provider_ids(user=user)).first()
+
+
+def submission_site(*, provider: Provider, site_number: str) -> Site | None:
+    """The active site a request is for: the one with this site number, or, when none is named, the
+    provider's only active site. None when it is not found, or when none is named and there are
+    several."""
+    sites = Site.objects.filter(provider=provider, active=True).select_related("provider")
+    if site_number:
+        return sites.filter(site_number=site_number).first()
+    found = list(sites[:2])
+    return found[0] if len(found) == 1 else None

@@ -33,7 +33,15 @@ from care.services.icm_assignment import (
 )
 from care.services.icm_caseload import icm_referral_create
 from care.services.icm_identification import JOB_KIND
-from care.views.icm_common import ASSIGN, REFER, any_permission, form_errors, icm_choices, page_of
+from care.views.icm_common import (
+    ASSIGN,
+    REFER,
+    any_permission,
+    form_errors,
+    icm_choices,
+    page_of,
+    refusal_messages,
+)
 from members.models import Member
 from providers.models import Region
 
@@ -109,8 +117,7 @@ def candidate_assign(request: HttpRequest, pk: int) -> HttpResponse:
             override_cap=form.cleaned_data["override_cap"],
         )
     except IcmRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
+        refusal_messages(request, refused)
         return redirect("care:icm_candidate", pk=candidate.pk)
     messages.success(request, "The member is on the ICM's caseload.")
     return redirect("care:icm_assignment", pk=assignment.pk)
@@ -129,8 +136,7 @@ def candidate_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user, candidate_id=candidate.pk, reason=form.cleaned_data["reason"]
         )
     except IcmRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
+        refusal_messages(request, refused)
         return redirect("care:icm_candidate", pk=candidate.pk)
     messages.success(request, "The candidate was dismissed.")
     return redirect("care:icm_candidates")

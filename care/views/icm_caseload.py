@@ -33,7 +33,15 @@ from care.services.icm_caseload import (
     icm_assignment_close,
     icm_assignment_transfer,
 )
-from care.views.icm_common import ASSIGN, WORK, any_permission, form_errors, icm_choices, page_of
+from care.views.icm_common import (
+    ASSIGN,
+    WORK,
+    any_permission,
+    form_errors,
+    icm_choices,
+    page_of,
+    refusal_messages,
+)
 from members.models import Member
 
 
@@ -128,8 +136,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         contact_note_add(acting_user=request.user, assignment_id=assignment.pk, **form.cleaned_data)
     except IcmRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
+        refusal_messages(request, refused)
     else:
         messages.success(request, "Contact note saved.")
     return _back(assignment.pk)
@@ -148,8 +155,7 @@ def assignment_close(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user, assignment_id=assignment.pk, **form.cleaned_data
         )
     except IcmRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
+        refusal_messages(request, refused)
     else:
         messages.success(request, "The assignment is closed.")
     return _back(assignment.pk)
@@ -174,8 +180,7 @@ def assignment_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             override_cap=form.cleaned_data["override_cap"],
         )
     except IcmRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
+        refusal_messages(request, refused)
         return _back(assignment.pk)
     messages.success(request, "The member was transferred.")
     return _back(new.pk)

@@ -51,6 +51,12 @@ def icm_choices(*, on: dt.date, exclude: int | None = None) -> list[tuple[int, s
     return [(line.user.pk, icm_label(line)) for line in icm_lines(on=on) if line.user.pk != exclude]
 
 
+def refusal_messages(request: HttpRequest, refusal: Any) -> None:
+    """Each message of a service's refusal (a ValidationError, or ICM's IcmRefused) as an error."""
+    for message in refusal.messages:
+        messages.error(request, message)
+
+
 def form_errors(request: HttpRequest, form: Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""

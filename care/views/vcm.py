@@ -31,14 +31,9 @@ from care.services.vcm_referrals import (
     vcm_referral_create,
     vcm_referral_engage,
 )
-from care.views.icm_common import any_permission, form_errors, page_of
+from care.views.icm_common import any_permission, form_errors, page_of, refusal_messages
 
 WORK = "care.work_vcm"
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @require_GET
@@ -102,7 +97,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                             url, dup.existing.pk),
             )  # fmt: skip
         except ValidationError as error:
-            _errors(request, error)
+            refusal_messages(request, error)
         else:
             messages.success(request, f"Referral {referral.pk} recorded.")
             return redirect("care:vcm_referral", pk=referral.pk)
@@ -160,7 +155,7 @@ def _referral_action(
             act(referral, form.cleaned_data)
             messages.success(request, done)
         except ValidationError as error:
-            _errors(request, error)
+            refusal_messages(request, error)
     else:
         form_errors(request, form)
     return redirect("care:vcm_referral", pk=referral.pk)

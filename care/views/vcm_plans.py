@@ -23,7 +23,7 @@ from care.models import CommunityResource, VcmPlan, VcmPlanVersion, VcmReferral
 from care.selectors.vcm import access_plan, access_referral, plan_versions, plans_visible_to
 from care.services.vcm_plans import vcm_plan_revise
 from care.vcm_print import KINDS, LABELS, date_in
-from care.views.icm_common import any_permission, form_errors, page_of
+from care.views.icm_common import any_permission, form_errors, page_of, refusal_messages
 from providers.models import Provider
 
 WORK = "care.work_vcm"
@@ -85,8 +85,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 change_note=data["change_note"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            refusal_messages(request, error)
         else:
             messages.success(request, f"Plan version {version.number} saved.")
             return redirect("care:vcm_plan", pk=version.plan_id)

@@ -27,10 +27,10 @@ from interop.fhir import systems
 from interop.fhir.outcome import FhirProblem, Issue, issues_from_fields
 from interop.fhir.parse import Code, PasClaim
 from interop.selectors import level_for_codes as level_for_codes_shared
+from interop.selectors import own_provider_by_npi, submission_site
 from interop.services import service_request_submit
 from members.models import Member
 from providers.models import LevelOfCare, Provider, Site
-from providers.selectors import own_provider_ids
 
 SUBMIT_PERMS = ("authorizations.submit_registration", "authorizations.submit_prior_auth")
 NOT_ALLOWED = "This client may not request authorizations."
@@ -87,28 +87,21 @@ def _member(pas: PasClaim, issues: list[Issue]) -> Member | None:
 
 
 def _provider(user: Any, pas: PasClaim, issues: list[Issue]) -> Provider | None:
-    provider = Provider.objects.filter(
-        npi__in=pas.provider_npis, pk__in=own_provider_ids(user=user)
-    ).first()
+    provider = own_provider_by_npi(user=user, npis=pas.provider_npis)
     if provider is None and pas.provider_npis:
         issues.append(Issue("not-found", PROVIDER_UNKNOWN, "Claim.provider"))
     return provider
 
 
 def _site(provider: Provider, pas: PasClaim, issues: list[Issue]) -> Site | None:
-    sites = Site.objects.filter(provider=provider, active=True).select_related("provider")
-    if pas.site_number:
-        site = sites.filter(site_number=pas.site_number).first()
-        if site is None:
-            issues.append(Issue("not-found", SITE_UNKNOWN, "Claim.facility"))
-        return site
-    found = list(sites[:2])
-    if len(found) == 1:
-        return found[0]
-    issues.append(
-        Issue("required", SITE_NEEDED.format(system=systems.SITE_NUMBER), "Claim.facility")
-    )
-    return None
+    site = submission_site(provider=provider, site_number=pas.site_number)
+    if site is None and pas.site_number:
+        issues.append(Issue("not-found", SITE_UNKNOWN, "Claim.facility"))
+    elif site is None:
+        issues.append(
+            Issue("required", SITE_NEEDED.format(system=systems.SITE_NUMBER), "Claim.facility")
+        )
+    return site
 
 
 def level_for_codes(

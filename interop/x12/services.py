@@ -30,7 +30,7 @@ from authorizations.selectors import (
 )
 from authorizations.services.intake import prior_auth_submit
 from authorizations.services.registration import registration_extend
-from interop.selectors import level_for_codes
+from interop.selectors import level_for_codes, own_provider_by_npi, submission_site
 from interop.services import service_request_submit
 from interop.x12 import mapping_278 as m
 from interop.x12.generate_278 import Answer, Sender, ack_999, interchange, response_278, ta1
@@ -46,7 +46,6 @@ from interop.x12.segments import (
 )
 from members.models import Member
 from providers.models import LevelOfCare, Provider, Site
-from providers.selectors import own_provider_ids
 
 PURPOSE = "x12 278"
 NOT_FOUND = "No request of your organization matches this certification or trace number."
@@ -216,7 +215,7 @@ def _request_id(answer: Answer) -> int | None:
 def _provider(user: Any, ask: m.Ask) -> Provider | None:
     if not ask.npi or any(p.loop == m.LOOP_REQUESTER for p in ask.problems):
         return None
-    provider = Provider.objects.filter(npi=ask.npi, pk__in=own_provider_ids(user=user)).first()
+    provider = own_provider_by_npi(user=user, npis=[ask.npi])
     if provider is None:
         ask.problems.append(m.Problem(m.LOOP_REQUESTER, m.AAA_PROVIDER_ID, PROVIDER_NOT_YOURS))
     return provider
@@ -234,15 +233,9 @@ def _member(ask: m.Ask) -> Member | None:
 
 
 def _site(provider: Provider, ask: m.Ask) -> Site | None:
-    sites = Site.objects.filter(provider=provider, active=True).select_related("provider")
-    if ask.site_number:
-        site = sites.filter(site_number=ask.site_number).first()
-        message = SITE_UNKNOWN
-    else:
-        found = list(sites[:2])
-        site = found[0] if len(found) == 1 else None
-        message = SITE_NEEDED
+    site = submission_site(provider=provider, site_number=ask.site_number)
     if site is None:
+        message = SITE_UNKNOWN if ask.site_number else SITE_NEEDED
         ask.problems.append(m.Problem(m.LOOP_REQUESTER, m.AAA_PROVIDER_ID, message))
     return site
 
