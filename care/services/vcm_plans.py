@@ -146,7 +146,7 @@ def vcm_plan_revise(
     plan.first_effective_on = plan.first_effective_on or effective_on
     plan._change_reason = f"Plan version {version.number}"  # type: ignore[attr-defined]
     plan.save()
-    plan.team_providers.set(named)
+    plan.team_providers.set(team_providers)  # only the team reads the plan (not service lines)
     plan.resources.set(resource_ids)
     return version
 

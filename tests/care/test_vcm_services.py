@@ -210,3 +210,26 @@ def test_a_second_caregiver_without_phone_or_email_is_named_and_nothing_is_saved
         "Caregiver 2 needs a phone number or an email address."
     ]
     assert not VcmReferral.objects.exists() and not VcmCaregiver.objects.exists()
+
+
+def test_only_providers_on_the_team_read_the_plan_not_those_named_for_a_service(vcm):
+    from care.services.vcm_plans import vcm_plan_revise
+
+    ref = engaged(vcm)
+    on_team, for_service = (
+        Provider.objects.create(npi=npi, medicaid_id=mid, name=name, kind="clinic",
+                                effective_date=dt.date(2015, 1, 1))
+        for npi, mid, name in (("1234567893", "000000001", "Team"),
+                               ("1245319599", "000000002", "Service"))
+    )  # fmt: skip
+    vcm_plan_revise(
+        acting_user=vcm, referral=ref, effective_on=dt.date(2026, 3, 20), needs=["School"],
+        strengths=["Family"], goals=[{"goal": "Attend", "indicator": "90% days"}],
+        team=[{"name": "Maria Lopez", "role": "Mother", "kind": "family"},
+              {"name": "Clinic", "role": "Therapist", "kind": "provider",
+               "provider_id": on_team.pk}],
+        services=[{"service": "Mentoring", "provider_id": for_service.pk}],
+        next_review=dt.date(2026, 6, 20), change_note="",
+    )  # fmt: skip
+    ref.plan.refresh_from_db()
+    assert list(ref.plan.team_providers.all()) == [on_team]
