@@ -49,6 +49,15 @@ def _username(provider: Provider, name: str) -> str:
     return f"system-{provider.npi}-{slug}"
 
 
+def _save(obj: Any, *, acting_user: Any, reason: str) -> None:
+    """Validate and save with who did it and why in the record's history (the management command
+    runs without a request, so simple-history cannot know the person otherwise)."""
+    obj.full_clean()
+    obj._history_user = acting_user
+    obj._change_reason = reason[:100]
+    obj.save()
+
+
 @transaction.atomic
 def provider_client_create(*, acting_user: Any, provider: Provider, name: str) -> ProviderClient:
     """Create a provider system's account and OAuth2 client-credentials client; the secret is
@@ -64,13 +73,9 @@ def provider_client_create(*, acting_user: Any, provider: Provider, name: str) -
         raise ValidationError({"name": [TAKEN]})
     user = User(username=username, first_name=name[:150], last_name="(system)")
     user.set_unusable_password()
-    user._change_reason = f"Provider system of provider {provider.pk}"  # type: ignore[attr-defined]
-    user.full_clean()
-    user.save()
+    _save(user, acting_user=acting_user, reason=f"Provider system of provider {provider.pk}")
     link = ProviderStaff(user=user, provider=provider, active=True)
-    link._change_reason = "Provider system added"  # type: ignore[attr-defined]
-    link.full_clean()
-    link.save()
+    _save(link, acting_user=acting_user, reason="Provider system added")
     user.groups.add(Group.objects.get(name="provider_staff"))
     staff_groups_create(providers=[provider])
     if provider.staff_group is not None:

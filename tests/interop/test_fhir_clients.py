@@ -34,6 +34,8 @@ def test_a_client_made_by_network_operations_submits_for_its_organization_until_
     ops = make_user("network_ops")
     made = provider_client_create(acting_user=ops, provider=scene.provider, name="Acme EHR")
     assert not made.user.has_usable_password()
+    link = ProviderStaff.objects.get(user=made.user)
+    assert made.user.history.get().history_user == ops and link.history.get().history_user == ops
     client = _token(made.client_id, made.client_secret)
     assert post(client, SUBMIT, pas_bundle(scene.adult)).status_code == 200
     assert Request.objects.get().submitted_by == made.user
